@@ -1,0 +1,47 @@
+"""MkDocs hooks for the casebook: translate MkDocs events into calls of the `casebook`
+package beside this file. This is the only module that imports MkDocs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File, InclusionLevel
+
+# MkDocs puts this folder on sys.path only while it executes this file: import the package now.
+import casebook
+
+log = get_plugin_logger("casebook")
+_serving = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """`startup`, once per process: remember whether this is `mkdocs serve`, where content
+    problems are shown but do not stop the preview, and drafts are shown."""
+    global _serving
+    _serving = command == "serve"
+
+
+@event_priority(50)
+def on_files(files, config):
+    """`files`, every build: run the pipeline and add the generated pages and files.
+    Runs before plugins (priority 50) so that search and the sitemap see generated pages."""
+    root = Path(config.config_file_path).parent
+    settings, problems = casebook.read_settings(config.extra.get("casebook"), root)
+    taken = frozenset(file.url for file in files.documentation_pages())
+    site = casebook.build_site(settings, config.theme.get_env(), taken)
+    problems += site.problems
+    for problem in problems:
+        log.warning(str(problem))
+    if problems and not _serving:
+        raise PluginError(f"{len(problems)} problem(s) in the content, listed above. Fix them and build again.")
+    for pages, inclusion in (
+        (site.pages, InclusionLevel.UNDEFINED),
+        (site.unlisted_pages, InclusionLevel.NOT_IN_NAV),
+        (site.draft_pages, InclusionLevel.DRAFT),
+        (site.static_files, InclusionLevel.UNDEFINED),
+    ):
+        for src_uri, content in pages.items():
+            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+    return files

@@ -1,0 +1,7 @@
+"""The casebook pipeline: plain functions that turn posts, case studies and the vocabulary
+into the pages of the site. Nothing in this package imports MkDocs."""
+
+from .model import Problem, Settings, Site
+from .pipeline import build_site, read_settings
+
+__all__ = ["Problem", "Settings", "Site", "build_site", "read_settings"]

@@ -1,0 +1,115 @@
+"""Plain records the pipeline passes from step to step. Nothing here knows MkDocs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A content mistake, located in its source file, with a hint for the fix."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A blog post or legacy page, its front matter normalised to the canonical fields."""
+
+    source: str
+    """Path of the source file relative to the project root, e.g. `posts/2015-01-20-x.md`."""
+    kind: str
+    """`post` for blog entries, `page` for legacy pages (WordPress `layout: page`)."""
+    slug: str
+    title: str
+    published: dt.datetime
+    """Publication time; timezone-aware. Its calendar date is the date as written in the source."""
+    body: str
+    authors: tuple[str, ...] = ()
+    summary: str = ""
+    image: str = ""
+    original_url: str = ""
+    canonical_url: str = ""
+    """Set only for reposts whose original should be the canonical page (Medium)."""
+    aliases: tuple[str, ...] = ()
+    """Legacy site paths (`/2015/01/20/x/`) that must redirect to this post."""
+    draft: bool = False
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    lessons: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+    """Line of each canonical field in the source, for problems found after loading."""
+
+    @property
+    def date(self) -> dt.date:
+        return self.published.date()
+
+    @property
+    def src_uri(self) -> str:
+        """Where the generated Markdown page sits inside the site."""
+        if self.kind == "page":
+            return f"about/{self.slug}.md"
+        return f"blog/{self.published:%Y/%m}/{self.slug}.md"
+
+    @property
+    def url(self) -> str:
+        """The page's address relative to the site root, with a trailing slash."""
+        return src_uri_to_url(self.src_uri)
+
+    @property
+    def sort_key(self) -> tuple:
+        """Newest first, then by slug, so that every build lists posts in the same order."""
+        return (-self.published.timestamp(), self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The hook's settings (`extra.casebook` in mkdocs.yml), resolved against the project root."""
+
+    root: Path
+    posts_dir: Path
+    case_studies_dir: Path
+    taxonomy_file: Path
+    posts_per_page: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What one build generates: Markdown pages and static files, keyed by `src_uri`."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    """Pages listed in the navigation or reached from it."""
+    unlisted_pages: dict[str, str] = field(default_factory=dict)
+    """Pages kept out of the navigation sidebar (posts), reached through listings and search."""
+    draft_pages: dict[str, str] = field(default_factory=dict)
+    """Pages shown by `mkdocs serve` only."""
+    static_files: dict[str, str] = field(default_factory=dict)
+    """Files copied as they are: redirect pages, data exports."""
+    problems: tuple[Problem, ...] = ()
+
+
+def src_uri_to_url(src_uri: str) -> str:
+    """`blog/2015/01/x.md` -> `blog/2015/01/x/`, `blog/index.md` -> `blog/`, as MkDocs does."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"

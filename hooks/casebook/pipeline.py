@@ -1,0 +1,44 @@
+"""load -> validate -> index -> render: one function per build, shared by the MkDocs hook,
+the scripts and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from .index import build_archive
+from .model import Problem, Settings, Site
+from .posts import load_posts
+from .render import render_site
+from .validate import validate_urls
+
+
+def read_settings(options: dict | None, root: Path) -> tuple[Settings, list[Problem]]:
+    """Settings from `extra.casebook` in mkdocs.yml, with paths resolved against `root`."""
+    options = dict(options or {})
+    problems = []
+    known = {"posts_dir", "case_studies_dir", "taxonomy", "posts_per_page"}
+    for key in sorted(set(options) - known):
+        problems.append(Problem("mkdocs.yml", None, f"unknown setting extra.casebook.{key}",
+                                f"known settings: {', '.join(sorted(known))}"))
+    per_page = options.get("posts_per_page", 20)
+    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
+        problems.append(Problem("mkdocs.yml", None, "extra.casebook.posts_per_page must be a whole number above 0"))
+        per_page = 20
+    settings = Settings(
+        root=root,
+        posts_dir=root / options.get("posts_dir", "posts"),
+        case_studies_dir=root / options.get("case_studies_dir", "case_studies"),
+        taxonomy_file=root / options.get("taxonomy", "taxonomy.yml"),
+        posts_per_page=per_page,
+    )
+    return settings, problems
+
+
+def build_site(settings: Settings, env, taken_urls: frozenset[str] = frozenset()) -> Site:
+    """Every generated page and file, and every problem in the content. `taken_urls` are the
+    URLs of hand-written pages, which generated pages must not overwrite."""
+    posts, problems = load_posts(settings.posts_dir, settings.root)
+    problems += validate_urls(posts, taken_urls)
+    site = render_site(build_archive(posts), env, settings.posts_per_page)
+    return replace(site, problems=tuple(problems))

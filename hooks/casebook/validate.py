@@ -1,0 +1,34 @@
+"""Checks across records: the problems no single file shows on its own."""
+
+from __future__ import annotations
+
+from .model import Post, Problem
+
+
+def validate_urls(posts: list[Post], taken_urls: frozenset[str] = frozenset()) -> list[Problem]:
+    """Two sources that would produce the same page, or claim the same legacy URL."""
+    problems = []
+    owners: dict[str, Post] = {}
+    for post in sorted(posts, key=lambda p: p.source):
+        if post.url in taken_urls:
+            problems.append(Problem(post.source, post.lines.get("slug", 1), f"the URL /{post.url} is already used by a page of the site",
+                                    "give the post another `slug:`"))
+        elif post.url in owners:
+            problems.append(Problem(post.source, post.lines.get("slug", 1), f"{owners[post.url].source} already has the URL /{post.url}",
+                                    "give one of the two posts another `slug:`"))
+        else:
+            owners[post.url] = post
+    claimed: dict[str, Post] = {}
+    for post in sorted(posts, key=lambda p: p.source):
+        for alias in post.aliases:
+            target = alias.strip("/")
+            line = post.lines.get("aliases", 1)
+            if target + "/" in owners or target + "/" in taken_urls or alias == "/":
+                problems.append(Problem(post.source, line, f"the legacy URL {alias} is a page of this site",
+                                        "remove it from `aliases:` or `permalink:`"))
+            elif alias in claimed and claimed[alias] is not post:
+                problems.append(Problem(post.source, line, f"{claimed[alias].source} already claims the legacy URL {alias}",
+                                        "keep it on one of the two posts"))
+            else:
+                claimed[alias] = post
+    return problems

@@ -1,0 +1,94 @@
+"""Fixtures that build real small sites in a temporary folder."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, BuildError
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+MKDOCS_YML = f"""\
+site_name: Test casebook
+theme:
+  name: material
+  custom_dir: {ROOT / "overrides"}
+hooks:
+  - {ROOT / "hooks" / "archive.py"}
+markdown_extensions: [toc, tables, attr_list, md_in_html, admonition]
+extra:
+  casebook:
+    posts_per_page: 20
+"""
+
+
+@dataclass
+class Built:
+    """The outcome of one build: the site folder, MkDocs' warnings and errors, and the abort."""
+
+    site: Path
+    messages: list[str] = field(default_factory=list)
+    error: str = ""
+
+    def page(self, url: str) -> str:
+        """The HTML of the page at `url` (`blog/` -> site/blog/index.html)."""
+        path = self.site / url
+        return (path / "index.html" if url.endswith("/") or url == "" else path).read_text(encoding="utf-8")
+
+    def exists(self, url: str) -> bool:
+        path = self.site / url
+        return (path / "index.html" if url.endswith("/") else path).is_file()
+
+
+@dataclass
+class Project:
+    """A throwaway project: mkdocs.yml, docs/ and posts/ in a temporary folder."""
+
+    root: Path
+    caplog: pytest.LogCaptureFixture
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def build(self, command: str = "build") -> Built:
+        """Build in this process, as `mkdocs build` (or `serve`) would."""
+        config = load_config(str(self.root / "mkdocs.yml"), strict=True)
+        config.plugins.on_startup(command=command, dirty=False)
+        self.caplog.clear()
+        error = ""
+        with self.caplog.at_level(logging.WARNING):
+            try:
+                serve_url = "http://127.0.0.1:8000/" if command == "serve" else None
+                mkdocs_build.build(config, serve_url=serve_url)
+            except (Abort, BuildError) as exc:
+                error = str(exc)
+        messages = [r.getMessage() for r in self.caplog.records if r.name.startswith("mkdocs")]
+        return Built(Path(config.site_dir), messages, error)
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        """Run the `mkdocs` command line in the project, as a contributor would."""
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", *args], cwd=self.root, capture_output=True, text=True, timeout=120
+        )
+
+
+@pytest.fixture
+def project(tmp_path: Path, caplog) -> Project:
+    project = Project(tmp_path, caplog)
+    project.write("mkdocs.yml", MKDOCS_YML)
+    project.write("docs/index.md", "# Home\n")
+    (tmp_path / "posts").mkdir()
+    return project
