@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import os
 import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,19 @@ def project(tmp_path: Path, caplog) -> Project:
     project.write("docs/index.md", "# Home\n")
     (tmp_path / "posts").mkdir()
     return project
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The repository's own site, built once per test session with --strict."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    mkdocs_build.build(config)
+    return site
+
+
+def page_text(html: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed, for 'is it on the page' checks."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())

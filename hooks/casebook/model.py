@@ -113,3 +113,119 @@ def src_uri_to_url(src_uri: str) -> str:
     if stem.endswith("/index"):
         return stem.removesuffix("index")
     return stem + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    source: str
+    kind: str
+    partner: str = ""
+    share: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CasePartner:
+    """A partner as one case study describes it (the vocabulary holds what is always true)."""
+
+    id: str
+    name: str
+    role: str
+    country: str = ""
+    models: tuple[str, ...] = ()
+    funding: tuple[Funding, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    summary: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"partner-{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    id: str
+    title: str
+    body: str
+    partners: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return f"lesson-{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A bullet of a neutral list, possibly with sub-bullets."""
+
+    text: str
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    group: str
+    body: str = ""
+    partner: str = ""
+    findings_title: str = ""
+    findings: tuple[Finding, ...] = ()
+    benefits: tuple[str, ...] = ()
+    challenges: tuple[str, ...] = ()
+    takeaways: tuple[str, ...] = ()
+    lessons: tuple[str, ...] = ()
+    models: tuple[str, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    label: str
+    value: float
+    as_of: str
+    unit: str = ""
+    qualifier: str = ""
+    partner: str = ""
+    section: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseStudy:
+    """A case study from `case_studies/*.yml`, validated against the JSON Schema."""
+
+    source: str
+    slug: str
+    title: str
+    organization: str
+    authors: tuple[tuple[str, str], ...]
+    """(name, role) pairs; role may be empty."""
+    published: dt.date
+    summary: str
+    source_title: str
+    source_format: str
+    source_url: str = ""
+    source_note: str = ""
+    subtitle: str = ""
+    period: tuple[str, str] = ("", "")
+    featured: bool = False
+    models: tuple[str, ...] = ()
+    partners: tuple[CasePartner, ...] = ()
+    lessons: tuple[Lesson, ...] = ()
+    sections: tuple[Section, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    related_posts: tuple[str, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict, compare=False)
+    """Line of each term reference, keyed like `partners.0.id`, for problems found later."""
+
+    @property
+    def src_uri(self) -> str:
+        return f"case-studies/{self.slug}.md"
+
+    @property
+    def url(self) -> str:
+        return src_uri_to_url(self.src_uri)

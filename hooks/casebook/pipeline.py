@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from .case_studies import load_case_studies
 from .index import build_archive
 from .model import Problem, Settings, Site
 from .posts import load_posts
 from .render import render_site
-from .validate import validate_urls
+from .validate import validate_case_studies, validate_urls
 
 
 def read_settings(options: dict | None, root: Path) -> tuple[Settings, list[Problem]]:
@@ -39,6 +40,9 @@ def build_site(settings: Settings, env, taken_urls: frozenset[str] = frozenset()
     """Every generated page and file, and every problem in the content. `taken_urls` are the
     URLs of hand-written pages, which generated pages must not overwrite."""
     posts, problems = load_posts(settings.posts_dir, settings.root)
+    studies, study_problems = load_case_studies(settings.case_studies_dir, settings.root)
+    problems += study_problems
     problems += validate_urls(posts, taken_urls)
-    site = render_site(build_archive(posts), env, settings.posts_per_page)
+    problems += validate_case_studies(studies, posts)
+    site = render_site(build_archive(posts, studies), env, settings.posts_per_page)
     return replace(site, problems=tuple(problems))

@@ -9,12 +9,15 @@ import html
 import posixpath
 import re
 
+from itertools import groupby
+
 from .index import Archive
-from .model import Post, Site, src_uri_to_url
+from .model import CaseStudy, Figure, Post, Site, src_uri_to_url
 from .posts import plain_text
 
 TEMPLATES = "fragments/casebook/"
 BLOG_INDEX = "blog/index.md"
+CASE_STUDIES_INDEX = "case-studies/index.md"
 
 
 def render_site(archive: Archive, env, posts_per_page: int = 20) -> Site:
@@ -35,11 +38,43 @@ def render_site(archive: Archive, env, posts_per_page: int = 20) -> Site:
     for year, year_posts in archive.years:
         src_uri = f"blog/{year}/index.md"
         site.unlisted_pages[src_uri] = render("year.md", src_uri, year=year, posts=year_posts, years=archive.years)
+    for study in archive.case_studies:
+        site.unlisted_pages[study.src_uri] = render_case_study(study, archive, render)
+    site.pages[CASE_STUDIES_INDEX] = render("case-studies.md", CASE_STUDIES_INDEX, studies=archive.case_studies)
     for post in archive.posts + archive.pages:
         for alias in post.aliases:
             src_uri = alias.lstrip("/") + ("index.html" if alias.endswith("/") else "")
             site.static_files[src_uri] = render("redirect.html", src_uri, post=post)
     return site
+
+
+def render_case_study(study: CaseStudy, archive: Archive, render) -> str:
+    """The case study's page: partners, lessons, chapters of sections, figures, source."""
+    anchors = {("partners", p.id): (p.name, p.anchor) for p in study.partners}
+    anchors |= {("lessons", lesson.id): (lesson.title, lesson.anchor) for lesson in study.lessons}
+
+    def term(kind: str, term_id: str, label: str = "") -> str:
+        title, anchor = anchors.get((kind, term_id), (label or term_id, ""))
+        return f"[{markdown_text(label or title)}](#{anchor})" if anchor else markdown_text(label or title)
+
+    posts = {post.slug: post for post in archive.posts + archive.pages}
+    return render(
+        "case-study.md", study.src_uri, study=study, term=term, format_figure=format_figure,
+        chapters=[(group, list(sections)) for group, sections in groupby(study.sections, key=lambda s: s.group)],
+        related=[posts[slug] for slug in study.related_posts if slug in posts],
+    )
+
+
+def format_figure(figure: Figure) -> str:
+    """`more than US$5,000,000 per year`, `about 40%`, `over 10,000 hours`."""
+    number = f"{figure.value:,g}" if figure.value < 1e6 else f"{figure.value:,.0f}"
+    if figure.unit == "%":
+        text = f"{number}%"
+    elif figure.unit.startswith("US$"):
+        text = f"US${number}{figure.unit[3:]}"
+    else:
+        text = f"{number} {figure.unit}".strip()
+    return f"{figure.qualifier} {text}".strip()
 
 
 def blog_page_uri(number: int) -> str:

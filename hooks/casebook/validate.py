@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .model import Post, Problem
+import difflib
+
+from .model import CaseStudy, Post, Problem
 
 
 def validate_urls(posts: list[Post], taken_urls: frozenset[str] = frozenset()) -> list[Problem]:
@@ -31,4 +33,24 @@ def validate_urls(posts: list[Post], taken_urls: frozenset[str] = frozenset()) -
                                         "keep it on one of the two posts"))
             else:
                 claimed[alias] = post
+    return problems
+
+
+def validate_case_studies(studies: list[CaseStudy], posts: list[Post]) -> list[Problem]:
+    """Two case studies with one slug, and related posts that do not exist."""
+    problems = []
+    slugs = {post.slug for post in posts}
+    owners: dict[str, CaseStudy] = {}
+    for study in studies:
+        if study.slug in owners:
+            problems.append(Problem(study.source, study.lines.get("slug", 1),
+                                    f"{owners[study.slug].source} already has the slug '{study.slug}'",
+                                    "give one of the two case studies another slug"))
+        owners.setdefault(study.slug, study)
+        for index, slug in enumerate(study.related_posts):
+            if slug not in slugs:
+                close = difflib.get_close_matches(slug, sorted(slugs), n=1)
+                problems.append(Problem(study.source, study.lines.get(f"related_posts.{index}", 1),
+                                        f"related post '{slug}' is not a post of the archive",
+                                        f"did you mean '{close[0]}'?" if close else "use the slug of a post in posts/"))
     return problems
