@@ -13,6 +13,9 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# The casebook package lives beside the hook module in hooks/: put that folder on the
+	@# venv's path so that scripts/ and tests import `casebook` as the hook does.
+	$(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/casebook.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)/hooks"
 	touch $@
 
 serve: setup

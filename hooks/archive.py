@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# MkDocs puts this folder on sys.path only while it executes this file: import the package now.
+import casebook
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
-
-# MkDocs puts this folder on sys.path only while it executes this file: import the package now.
-import casebook
 
 log = get_plugin_logger("casebook")
 _serving = False
@@ -32,6 +31,8 @@ def on_files(files, config):
     taken = frozenset(file.url for file in files.documentation_pages())
     site = casebook.build_site(settings, config.theme.get_env(), taken)
     problems += site.problems
+    for note in site.notes:
+        log.info(f"note: {note}")
     for problem in problems:
         log.warning(str(problem))
     if problems and not _serving:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-import re
 import os
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -71,13 +72,15 @@ class Project:
         config.plugins.on_startup(command=command, dirty=False)
         self.caplog.clear()
         error = ""
-        with self.caplog.at_level(logging.WARNING):
+        with self.caplog.at_level(logging.INFO):
             try:
                 serve_url = "http://127.0.0.1:8000/" if command == "serve" else None
                 mkdocs_build.build(config, serve_url=serve_url)
             except (Abort, BuildError) as exc:
                 error = str(exc)
-        messages = [r.getMessage() for r in self.caplog.records if r.name.startswith("mkdocs")]
+        messages = [
+            r.getMessage() for r in self.caplog.records if r.name.startswith("mkdocs") and r.levelno >= logging.WARNING
+        ]
         return Built(Path(config.site_dir), messages, error)
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
@@ -92,6 +95,8 @@ def project(tmp_path: Path, caplog) -> Project:
     project = Project(tmp_path, caplog)
     project.write("mkdocs.yml", MKDOCS_YML)
     project.write("docs/index.md", "# Home\n")
+    for name in ("taxonomy.yml", "taxonomy.schema.json"):
+        shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "posts").mkdir()
     return project
 

@@ -25,7 +25,7 @@ Almost a year ago &#8211; a start.
 def post(number: int, year: int = 2014, **fields) -> str:
     lines = [f"title: Post number {number}", f"date: {year}-02-{number % 28 + 1:02d}"]
     lines += [f"{key}: {value}" for key, value in fields.items()]
-    return "---\n" + "\n".join(lines) + "\n---\nBody of post %d.\n" % number
+    return "---\n" + "\n".join(lines) + f"\n---\nBody of post {number}.\n"
 
 
 def test_post_page_index_year_archive_and_redirect(project):

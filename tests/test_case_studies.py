@@ -7,7 +7,6 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-
 from casebook.case_studies import load_case_studies
 from conftest import page_text
 
@@ -69,7 +68,10 @@ def test_minimal_case_study_is_valid(tmp_path):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("title: A study\n", ""), ["case_studies/study.yml:1:1: the case study is missing 'title' (add `title: ...`)"]),
+        (
+            ("title: A study\n", ""),
+            ["case_studies/study.yml:1:1: the case study is missing 'title' (add `title: ...`)"],
+        ),
         (
             ("title: A study\n", "titel: A study\n"),
             [
@@ -77,25 +79,54 @@ def test_minimal_case_study_is_valid(tmp_path):
                 "case_studies/study.yml:2:1: unknown key 'titel' (did you mean 'title'?)",
             ],
         ),
-        (("  - name: Ana\n", "  - name: Ana\n    rol: Author\n"),
-         ["case_studies/study.yml:6:5: unknown key 'rol' in authors[1] (did you mean 'role'?)"]),
-        (("models: [fellowship]", "models: fellowship"),
-         ["case_studies/study.yml:11:9: models should be a list, not text ('fellowship')"]),
-        (("published: 2015-01-20", "published: 2016-02-30"),
-         ["case_studies/study.yml:6:12: published '2016-02-30' is not a real date (write it as YYYY-MM-DD, e.g. 2015-01-20)"]),
-        (("  - id: intro\n", "  - id: intro\n    title: Again\n    group: Introduction\n    body: x\n  - id: intro\n"),
-         ["case_studies/study.yml:26:9: sections has the id 'intro' twice (give each item its own id)"]),
-        (("    partners: [code-for-germany]\n", "    partners: [code-for-germany]\n  - id: keep-it-simple\n"
-          "    title: Again\n    body: x\n    partners: [code-for-germany]\n"),
-         ["case_studies/study.yml:21:9: lessons has the id 'keep-it-simple' twice (give each item its own id)"]),
-        ((MINIMAL[MINIMAL.index("lessons:"):MINIMAL.index("sections:")], "lessons: []\n"),
-         ["case_studies/study.yml:16:10: lessons needs at least 1 item"]),
-        (("slug: a-study", "slug: ../../escaped"),
-         ["case_studies/study.yml:1:7: slug '../../escaped' is not in the expected form"
-          " (use lowercase letters, digits and hyphens, e.g. code-for-germany)"]),
-        (("title: A study\n", "title: [A study\n"),
-         ["case_studies/study.yml:3:13: not valid YAML: expected ',' or ']', but got ':'"
-          " (check the indentation, and put quotes around values that contain ': ')"]),
+        (
+            ("  - name: Ana\n", "  - name: Ana\n    rol: Author\n"),
+            ["case_studies/study.yml:6:5: unknown key 'rol' in authors[1] (did you mean 'role'?)"],
+        ),
+        (
+            ("models: [fellowship]", "models: fellowship"),
+            ["case_studies/study.yml:11:9: models should be a list, not text ('fellowship')"],
+        ),
+        (
+            ("published: 2015-01-20", "published: 2016-02-30"),
+            [
+                "case_studies/study.yml:6:12: published '2016-02-30' is not a real date"
+                " (write it as YYYY-MM-DD, e.g. 2015-01-20)"
+            ],
+        ),
+        (
+            (
+                "  - id: intro\n",
+                "  - id: intro\n    title: Again\n    group: Introduction\n    body: x\n  - id: intro\n",
+            ),
+            ["case_studies/study.yml:26:9: sections has the id 'intro' twice (give each item its own id)"],
+        ),
+        (
+            (
+                "    partners: [code-for-germany]\n",
+                "    partners: [code-for-germany]\n  - id: keep-it-simple\n"
+                "    title: Again\n    body: x\n    partners: [code-for-germany]\n",
+            ),
+            ["case_studies/study.yml:21:9: lessons has the id 'keep-it-simple' twice (give each item its own id)"],
+        ),
+        (
+            (MINIMAL[MINIMAL.index("lessons:") : MINIMAL.index("sections:")], "lessons: []\n"),
+            ["case_studies/study.yml:16:10: lessons needs at least 1 item"],
+        ),
+        (
+            ("slug: a-study", "slug: ../../escaped"),
+            [
+                "case_studies/study.yml:1:7: slug '../../escaped' is not in the expected form"
+                " (use lowercase letters, digits and hyphens, e.g. code-for-germany)"
+            ],
+        ),
+        (
+            ("title: A study\n", "title: [A study\n"),
+            [
+                "case_studies/study.yml:3:13: not valid YAML: expected ',' or ']', but got ':'"
+                " (check the indentation, and put quotes around values that contain ': ')"
+            ],
+        ),
     ],
 )
 def test_broken_case_studies_word_for_word(tmp_path, change, expected):
@@ -124,12 +155,31 @@ def test_the_page_shows_everything_in_the_yaml(real_site):
 
 def test_the_page_shows_the_figures_of_the_source(real_site):
     page = page_text((real_site / "case-studies/cfa-first-international-partnerships/index.html").read_text())
-    for figure in ("13 labs", "50 apps and prototypes", "200 volunteers", "10,000 hours", "150 applications",
-                   "500 people", "US$5 million", "40%", "60%", "11 organizations from 10 countries",
-                   "HarvestAPI", "CLIP", "Eventario"):
+    for figure in (
+        "13 labs",
+        "50 apps and prototypes",
+        "200 volunteers",
+        "10,000 hours",
+        "150 applications",
+        "500 people",
+        "US$5 million",
+        "40%",
+        "60%",
+        "11 organizations from 10 countries",
+        "HarvestAPI",
+        "CLIP",
+        "Eventario",
+    ):
         assert figure in page, figure
-    assert len(re.findall(r'id="lesson-[a-z-]+"', (real_site / "case-studies/cfa-first-international-partnerships"
-                                                   / "index.html").read_text())) == 7
+    assert (
+        len(
+            re.findall(
+                r'id="lesson-[a-z-]+"',
+                (real_site / "case-studies/cfa-first-international-partnerships" / "index.html").read_text(),
+            )
+        )
+        == 7
+    )
 
 
 def test_a_broken_case_study_fails_the_build_with_line_and_column(project):

@@ -4,7 +4,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from casebook.posts import load_posts, parse_post, read_post
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,7 +116,10 @@ def test_more_separator_gives_the_summary():
             "posts/2015-01-01-x.md:4: the front matter is not valid YAML: expected ',' or ']', but got '<stream end>'"
             " (check the indentation, and put quotes around values that contain ': ')",
         ),
-        ("---\nlayout: post\n---\n", "posts/2015-01-01-x.md:1: the post has no title (add a line `title: ...` to the front matter)"),
+        (
+            "---\nlayout: post\n---\n",
+            "posts/2015-01-01-x.md:1: the post has no title (add a line `title: ...` to the front matter)",
+        ),
         (
             "---\ntitle: x\ndate: 2015-13-45\n---\n",
             "posts/2015-01-01-x.md:3: 'date' '2015-13-45' is not a real date: month must be in 1..12"
@@ -137,7 +139,10 @@ def test_more_separator_gives_the_summary():
             "posts/2015-01-01-x.md:3: 'slug' is '../../../../tmp/escaped': a slug is lowercase letters, digits"
             " and hyphens only (for example: slug: seven-tips-for-organizing)",
         ),
-        ("---\ntitle: x\n", "posts/2015-01-01-x.md:1: the front matter is never closed (end it with a line of three dashes: ---)"),
+        (
+            "---\ntitle: x\n",
+            "posts/2015-01-01-x.md:1: the front matter is never closed (end it with a line of three dashes: ---)",
+        ),
     ],
 )
 def test_problems_word_for_word(text, expected):

@@ -103,6 +103,14 @@ class Site:
     static_files: dict[str, str] = field(default_factory=dict)
     """Files copied as they are: redirect pages, data exports."""
     problems: tuple[Problem, ...] = ()
+    """Content mistakes: a build with any of them fails."""
+    notes: tuple[Problem, ...] = ()
+    """Worth a look, but no reason to fail a build (a term that nothing uses yet)."""
+
+
+def source_name(path: Path, root: Path) -> str:
+    """How problems name a file: relative to the project root, with forward slashes."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def src_uri_to_url(src_uri: str) -> str:
@@ -220,11 +228,53 @@ class CaseStudy:
     figures: tuple[Figure, ...] = ()
     related_posts: tuple[str, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False)
-    """Line of each term reference, keyed like `partners.0.id`, for problems found later."""
+    """Line of `slug` and of each `related_posts.N`, for problems found after loading."""
+    references: tuple[tuple[str, str, int], ...] = ()
+    """(kind, term id, line) of every term the case study refers to."""
+
+    @property
+    def date(self) -> dt.date:
+        return self.published
 
     @property
     def src_uri(self) -> str:
         return f"case-studies/{self.slug}.md"
+
+    @property
+    def url(self) -> str:
+        return src_uri_to_url(self.src_uri)
+
+
+KINDS = ("lessons", "partners", "models")
+"""The three vocabularies; each is also the URL folder of its term pages."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Term:
+    """A lesson, partner or model of collaboration. Orders by (kind, id)."""
+
+    kind: str
+    id: str
+    title: str = field(compare=False)
+    description: str = field(compare=False, default="")
+    aliases: tuple[str, ...] = field(compare=False, default=())
+    org_kind: str = field(compare=False, default="")
+    country: str = field(compare=False, default="")
+    region: str = field(compare=False, default="")
+    website: str = field(compare=False, default="")
+    line: int = field(compare=False, default=1)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.id)
+
+    @property
+    def singular(self) -> str:
+        return self.kind.removesuffix("s")
+
+    @property
+    def src_uri(self) -> str:
+        return f"{self.kind}/{self.id}.md"
 
     @property
     def url(self) -> str:

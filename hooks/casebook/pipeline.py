@@ -8,10 +8,14 @@ from pathlib import Path
 
 from .case_studies import load_case_studies
 from .index import build_archive
-from .model import Problem, Settings, Site
+from .model import Problem, Settings, Site, source_name
 from .posts import load_posts
 from .render import render_site
+from .taxonomy import check_references, load_vocabulary, unused_terms
 from .validate import validate_case_studies, validate_urls
+
+TAXONOMY_SCHEMA = "taxonomy.schema.json"
+"""The vocabulary's schema sits beside it."""
 
 
 def read_settings(options: dict | None, root: Path) -> tuple[Settings, list[Problem]]:
@@ -20,8 +24,14 @@ def read_settings(options: dict | None, root: Path) -> tuple[Settings, list[Prob
     problems = []
     known = {"posts_dir", "case_studies_dir", "taxonomy", "posts_per_page"}
     for key in sorted(set(options) - known):
-        problems.append(Problem("mkdocs.yml", None, f"unknown setting extra.casebook.{key}",
-                                f"known settings: {', '.join(sorted(known))}"))
+        problems.append(
+            Problem(
+                "mkdocs.yml",
+                None,
+                f"unknown setting extra.casebook.{key}",
+                f"known settings: {', '.join(sorted(known))}",
+            )
+        )
     per_page = options.get("posts_per_page", 20)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
         problems.append(Problem("mkdocs.yml", None, "extra.casebook.posts_per_page must be a whole number above 0"))
@@ -37,12 +47,20 @@ def read_settings(options: dict | None, root: Path) -> tuple[Settings, list[Prob
 
 
 def build_site(settings: Settings, env, taken_urls: frozenset[str] = frozenset()) -> Site:
-    """Every generated page and file, and every problem in the content. `taken_urls` are the
-    URLs of hand-written pages, which generated pages must not overwrite."""
+    """Every generated page and file, every problem in the content (which fails a build) and
+    every note (which does not). `taken_urls` are the URLs of hand-written pages, which
+    generated pages must not overwrite."""
     posts, problems = load_posts(settings.posts_dir, settings.root)
     studies, study_problems = load_case_studies(settings.case_studies_dir, settings.root)
-    problems += study_problems
+    terms, term_problems = load_vocabulary(
+        settings.taxonomy_file, settings.taxonomy_file.with_name(TAXONOMY_SCHEMA), settings.root
+    )
+    problems += study_problems + term_problems
     problems += validate_urls(posts, taken_urls)
     problems += validate_case_studies(studies, posts)
-    site = render_site(build_archive(posts, studies), env, settings.posts_per_page)
-    return replace(site, problems=tuple(problems))
+    problems += check_references(posts, studies, terms) if terms else []
+    archive = build_archive(posts, studies, terms)
+    used = {key for keys in archive.entry_terms.values() for key in keys}
+    notes = unused_terms(terms, used, source_name(settings.taxonomy_file, settings.root))
+    site = render_site(archive, env, settings.posts_per_page)
+    return replace(site, problems=tuple(problems), notes=tuple(notes))

@@ -15,19 +15,49 @@ from urllib.parse import unquote, urlsplit
 
 import frontmatter
 
-from .model import Post, Problem
+from .model import Post, Problem, source_name
 from .yamltext import YamlError, locate, parse_datetime, parse_yaml
 
 POST_SUFFIXES = (".md", ".html")
 
 CANONICAL_FIELDS = (
-    "title", "date", "authors", "summary", "slug", "image", "original_url", "canonical_url",
-    "aliases", "draft", "categories", "tags", "lessons", "partners", "models", "layout",
+    "title",
+    "date",
+    "authors",
+    "summary",
+    "slug",
+    "image",
+    "original_url",
+    "canonical_url",
+    "aliases",
+    "draft",
+    "categories",
+    "tags",
+    "lessons",
+    "partners",
+    "models",
+    "layout",
 )
 LEGACY_FIELDS = (
-    "id", "guid", "permalink", "author", "author_login", "author_email", "wordpress_id",
-    "wordpress_url", "status", "published", "password", "type", "parent_id", "meta",
-    "excerpt", "dsq_thread_id", "banner", "medium", "description",
+    "id",
+    "guid",
+    "permalink",
+    "author",
+    "author_login",
+    "author_email",
+    "wordpress_id",
+    "wordpress_url",
+    "status",
+    "published",
+    "password",
+    "type",
+    "parent_id",
+    "meta",
+    "excerpt",
+    "dsq_thread_id",
+    "banner",
+    "medium",
+    "description",
 )
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
@@ -47,14 +77,20 @@ def load_posts(posts_dir: Path, root: Path) -> tuple[list[Post], list[Problem]]:
 
 def read_post(path: Path, root: Path) -> tuple[Post | None, list[Problem]]:
     """One post file as a `Post` (None when it cannot be built) and its problems."""
-    source = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    source = source_name(path, root)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, [Problem(source, line, "the file is not UTF-8 text: this line has a character in another encoding",
-                              "save the file with UTF-8 encoding")]
+        return None, [
+            Problem(
+                source,
+                line,
+                "the file is not UTF-8 text: this line has a character in another encoding",
+                "save the file with UTF-8 encoding",
+            )
+        ]
     return parse_post(text, source)
 
 
@@ -66,13 +102,13 @@ def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
         try:
             front, body = frontmatter.YAMLHandler().split(text)
         except ValueError:
-            return None, [Problem(source, 1, "the front matter is never closed",
-                                  "end it with a line of three dashes: ---")]
+            return None, [
+                Problem(source, 1, "the front matter is never closed", "end it with a line of three dashes: ---")
+            ]
         try:
             meta, node = parse_yaml(front)
         except YamlError as error:
-            return None, [Problem(source, error.line, f"the front matter is not valid YAML: {error}",
-                                  "check the indentation, and put quotes around values that contain ': '")]
+            return None, [Problem(source, error.line, f"the front matter is not valid YAML: {error}", error.hint)]
         if meta is None:
             meta = {}
         if not isinstance(meta, dict):
@@ -119,8 +155,13 @@ def normalise_front_matter(meta: dict, file_name: str, body: str) -> tuple[dict,
     if "title" not in raw:
         problems.append((None, "the post has no title", "add a line `title: ...` to the front matter"))
     if "published" not in raw:
-        problems.append((None, "the post has no date",
-                         "add `date: YYYY-MM-DD` to the front matter, or name the file YYYY-MM-DD-slug.md"))
+        problems.append(
+            (
+                None,
+                "the post has no date",
+                "add `date: YYYY-MM-DD` to the front matter, or name the file YYYY-MM-DD-slug.md",
+            )
+        )
 
     fields.setdefault("kind", "post")
     if "summary" not in fields and MORE_SEPARATOR in body:
@@ -160,10 +201,13 @@ def from_medium(meta: dict, file_name: str) -> dict:
 def from_wordpress(meta: dict, file_name: str) -> dict:
     """WordPress exports: posts (`guid`, `permalink`) and pages (`wordpress_url`, `status`)."""
     picked = {}
-    if meta.get("author"):
-        picked["authors"] = ("author", meta["author"])
+    author = meta.get("author")
+    if isinstance(author, dict):  # WordPress.com: {login, email, display_name, first_name, last_name}
+        author = author.get("display_name") or author.get("login")
+    if author:
+        picked["authors"] = ("author", author)
     if meta.get("excerpt"):
-        picked["summary"] = ("excerpt", meta["excerpt"])
+        picked["summary"] = ("excerpt", plain_text(str(meta["excerpt"])))
     if meta.get("permalink"):
         picked["aliases"] = ("permalink", meta["permalink"])
         base = wordpress_base(meta.get("guid"))
@@ -240,10 +284,21 @@ def as_datetime(value: object):
 
 
 COERCE = {
-    "title": as_text, "published": as_datetime, "authors": as_texts, "summary": as_text,
-    "slug": as_slug, "image": as_text, "original_url": as_text, "canonical_url": as_text,
-    "draft": as_bool, "categories": as_texts, "tags": as_texts, "lessons": as_ids,
-    "partners": as_ids, "models": as_ids, "kind": str,
+    "title": as_text,
+    "published": as_datetime,
+    "authors": as_texts,
+    "summary": as_text,
+    "slug": as_slug,
+    "image": as_text,
+    "original_url": as_text,
+    "canonical_url": as_text,
+    "draft": as_bool,
+    "categories": as_texts,
+    "tags": as_texts,
+    "lessons": as_ids,
+    "partners": as_ids,
+    "models": as_ids,
+    "kind": str,
 }
 HINTS = {
     "published": "write the date as YYYY-MM-DD, e.g. 2015-01-20",

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import posixpath
 import re
-
 from itertools import groupby
 
-from .index import Archive
-from .model import CaseStudy, Figure, Post, Site, src_uri_to_url
+from .index import Archive, Evidence
+from .model import KINDS, CaseStudy, Figure, Post, Site, Term, src_uri_to_url
 from .posts import plain_text
 
 TEMPLATES = "fragments/casebook/"
 BLOG_INDEX = "blog/index.md"
 CASE_STUDIES_INDEX = "case-studies/index.md"
+MATRIX = "matrix.md"
+KIND_TITLES = {"lessons": "Lessons", "partners": "Partners", "models": "Models of collaboration"}
 
 
 def render_site(archive: Archive, env, posts_per_page: int = 20) -> Site:
@@ -27,7 +29,14 @@ def render_site(archive: Archive, env, posts_per_page: int = 20) -> Site:
     pagers = _pagers(archive.posts)
     for post in archive.posts + archive.pages + archive.drafts:
         target = site.draft_pages if post.draft else site.unlisted_pages if post.kind == "post" else site.pages
-        target[post.src_uri] = render("post.md", post.src_uri, post=post, pager=pagers.get(post.source))
+        target[post.src_uri] = render(
+            "post.md",
+            post.src_uri,
+            post=post,
+            pager=pagers.get(post.source),
+            terms=_terms_of(archive, post.src_uri),
+            related=_related(archive, post.src_uri),
+        )
     chunks = list(_chunks(archive.posts, posts_per_page)) or [()]
     pages = [blog_page_uri(number) for number in range(1, len(chunks) + 1)]
     for number, page_posts in enumerate(chunks, start=1):
@@ -41,6 +50,7 @@ def render_site(archive: Archive, env, posts_per_page: int = 20) -> Site:
     for study in archive.case_studies:
         site.unlisted_pages[study.src_uri] = render_case_study(study, archive, render)
     site.pages[CASE_STUDIES_INDEX] = render("case-studies.md", CASE_STUDIES_INDEX, studies=archive.case_studies)
+    render_terms(archive, render, site)
     for post in archive.posts + archive.pages:
         for alias in post.aliases:
             src_uri = alias.lstrip("/") + ("index.html" if alias.endswith("/") else "")
@@ -49,20 +59,141 @@ def render_site(archive: Archive, env, posts_per_page: int = 20) -> Site:
 
 
 def render_case_study(study: CaseStudy, archive: Archive, render) -> str:
-    """The case study's page: partners, lessons, chapters of sections, figures, source."""
-    anchors = {("partners", p.id): (p.name, p.anchor) for p in study.partners}
-    anchors |= {("lessons", lesson.id): (lesson.title, lesson.anchor) for lesson in study.lessons}
+    """The case study's page: partners, lessons, chapters of sections, figures, source; every
+    lesson, partner and model linked to its term page."""
+    terms = archive.term_by_key
 
     def term(kind: str, term_id: str, label: str = "") -> str:
-        title, anchor = anchors.get((kind, term_id), (label or term_id, ""))
-        return f"[{markdown_text(label or title)}](#{anchor})" if anchor else markdown_text(label or title)
+        found = terms.get((kind, term_id))
+        text = markdown_text(label or (found.title if found else term_id))
+        return f"[{text}]({link(study.src_uri, found.src_uri)})" if found else text
 
     posts = {post.slug: post for post in archive.posts + archive.pages}
+    related = [posts[slug] for slug in study.related_posts if slug in posts]
+    related += [entry for entry in _related(archive, study.src_uri) if entry not in related]
     return render(
-        "case-study.md", study.src_uri, study=study, term=term, format_figure=format_figure,
+        "case-study.md",
+        study.src_uri,
+        study=study,
+        term=term,
+        format_figure=format_figure,
         chapters=[(group, list(sections)) for group, sections in groupby(study.sections, key=lambda s: s.group)],
-        related=[posts[slug] for slug in study.related_posts if slug in posts],
+        related=related,
     )
+
+
+def render_terms(archive: Archive, render, site: Site) -> None:
+    """A page per term, an overview per kind, the matrix, and the open-data JSON files."""
+    terms = archive.term_by_key
+    for term in archive.terms:
+        evidence = archive.evidence.get(term.key, ())
+        together = archive.together.get(term.key, {})
+        site.unlisted_pages[term.src_uri] = render(
+            "term.md",
+            term.src_uri,
+            term=term,
+            studies=_by_source(e for e in evidence if e.kind != "post"),
+            posts=[e for e in evidence if e.kind == "post"],
+            neighbours={
+                kind: [
+                    terms[k]
+                    for k in sorted(
+                        (k for k in together if k[0] == kind and k in terms),
+                        key=lambda k: (-together[k], terms[k].title),
+                    )
+                ]
+                for kind in KINDS
+            },
+        )
+    for kind in KINDS:
+        src_uri = f"{kind}/index.md"
+        listed = [t for t in archive.terms if t.kind == kind]
+        site.pages[src_uri] = render(
+            "terms.md",
+            src_uri,
+            kind=kind,
+            title=KIND_TITLES[kind],
+            terms=listed,
+            counts={t.key: _counts(archive.evidence.get(t.key, ())) for t in listed},
+        )
+    site.pages[MATRIX] = render(
+        "matrix.md",
+        MATRIX,
+        tables=[
+            _matrix(archive, "partners", "models", "Partners by models of collaboration"),
+            _matrix(archive, "lessons", "partners", "Lessons by partners"),
+        ],
+    )
+    export = {kind: [_term_record(t, archive) for t in archive.terms if t.kind == kind] for kind in KINDS}
+    site.static_files["api/terms.json"] = _json(export)
+    for kind in KINDS:
+        site.static_files[f"api/{kind}.json"] = _json(export[kind])
+
+
+def _matrix(archive: Archive, rows: str, columns: str, title: str) -> dict:
+    """Counts of items carrying both a row term and a column term; empty rows and columns left out."""
+    row_terms = [t for t in archive.terms if t.kind == rows]
+    column_terms = [t for t in archive.terms if t.kind == columns]
+    cells = {(r.key, c.key): archive.together.get(r.key, {}).get(c.key, 0) for r in row_terms for c in column_terms}
+    row_terms = [r for r in row_terms if any(cells[r.key, c.key] for c in column_terms)]
+    column_terms = [c for c in column_terms if any(cells[r.key, c.key] for r in row_terms)]
+    return {"title": title, "rows": row_terms, "columns": column_terms, "cells": cells}
+
+
+def _term_record(term: Term, archive: Archive) -> dict:
+    record = {
+        "id": term.id,
+        "title": term.title,
+        "description": term.description,
+        "aliases": list(term.aliases),
+        "url": term.url,
+    }
+    if term.kind == "partners":
+        record |= {"kind": term.org_kind, "country": term.country, "region": term.region, "website": term.website}
+    record["entries"] = [
+        {
+            "type": e.kind,
+            "title": e.title,
+            "source": e.source_title,
+            "date": e.date.isoformat(),
+            "url": src_uri_to_url(e.src_uri) + (f"#{e.anchor}" if e.anchor else ""),
+            "passage": e.passage,
+        }
+        for e in archive.evidence.get(term.key, ())
+    ]
+    return record
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _counts(evidence: tuple[Evidence, ...]) -> dict[str, int]:
+    studies = {e.src_uri for e in evidence if e.kind != "post"}
+    return {
+        "case studies": len(studies),
+        "passages": sum(e.kind != "post" for e in evidence),
+        "posts": sum(e.kind == "post" for e in evidence),
+    }
+
+
+def _by_source(evidence) -> list[tuple[str, str, list[Evidence]]]:
+    """Case-study evidence grouped by case study, in order: (title, src_uri, evidence)."""
+    groups: dict[str, list[Evidence]] = {}
+    for item in evidence:
+        groups.setdefault(item.src_uri, []).append(item)
+    return [(items[0].source_title, src_uri, items) for src_uri, items in groups.items()]
+
+
+def _terms_of(archive: Archive, src_uri: str) -> dict[str, list[Term]]:
+    terms = archive.term_by_key
+    keys = archive.entry_terms.get(src_uri, ())
+    return {kind: [terms[k] for k in keys if k[0] == kind] for kind in KINDS}
+
+
+def _related(archive: Archive, src_uri: str) -> list:
+    entries = archive.entries
+    return [entries[uri] for uri in archive.related.get(src_uri, ()) if uri in entries]
 
 
 def format_figure(figure: Figure) -> str:
@@ -133,9 +264,10 @@ def excerpt(post: Post, limit: int = 240) -> str:
 
 def _pagers(posts: tuple[Post, ...]) -> dict[str, tuple[Post | None, Post | None]]:
     """The (newer, older) neighbours of each published post, by source path."""
-    newer = (None,) + posts[:-1]
-    older = posts[1:] + (None,)
-    return {post.source: pair for post, pair in zip(posts, zip(newer, older))}
+    last = len(posts) - 1
+    return {
+        post.source: (posts[n - 1] if n else None, posts[n + 1] if n < last else None) for n, post in enumerate(posts)
+    }
 
 
 def _chunks(items: tuple, size: int):

@@ -13,11 +13,23 @@ def validate_urls(posts: list[Post], taken_urls: frozenset[str] = frozenset()) -
     owners: dict[str, Post] = {}
     for post in sorted(posts, key=lambda p: p.source):
         if post.url in taken_urls:
-            problems.append(Problem(post.source, post.lines.get("slug", 1), f"the URL /{post.url} is already used by a page of the site",
-                                    "give the post another `slug:`"))
+            problems.append(
+                Problem(
+                    post.source,
+                    post.lines.get("slug", 1),
+                    f"the URL /{post.url} is already used by a page of the site",
+                    "give the post another `slug:`",
+                )
+            )
         elif post.url in owners:
-            problems.append(Problem(post.source, post.lines.get("slug", 1), f"{owners[post.url].source} already has the URL /{post.url}",
-                                    "give one of the two posts another `slug:`"))
+            problems.append(
+                Problem(
+                    post.source,
+                    post.lines.get("slug", 1),
+                    f"{owners[post.url].source} already has the URL /{post.url}",
+                    "give one of the two posts another `slug:`",
+                )
+            )
         else:
             owners[post.url] = post
     claimed: dict[str, Post] = {}
@@ -26,11 +38,23 @@ def validate_urls(posts: list[Post], taken_urls: frozenset[str] = frozenset()) -
             target = alias.strip("/")
             line = post.lines.get("aliases", 1)
             if target + "/" in owners or target + "/" in taken_urls or alias == "/":
-                problems.append(Problem(post.source, line, f"the legacy URL {alias} is a page of this site",
-                                        "remove it from `aliases:` or `permalink:`"))
+                problems.append(
+                    Problem(
+                        post.source,
+                        line,
+                        f"the legacy URL {alias} is a page of this site",
+                        "remove it from `aliases:` or `permalink:`",
+                    )
+                )
             elif alias in claimed and claimed[alias] is not post:
-                problems.append(Problem(post.source, line, f"{claimed[alias].source} already claims the legacy URL {alias}",
-                                        "keep it on one of the two posts"))
+                problems.append(
+                    Problem(
+                        post.source,
+                        line,
+                        f"{claimed[alias].source} already claims the legacy URL {alias}",
+                        "keep it on one of the two posts",
+                    )
+                )
             else:
                 claimed[alias] = post
     return problems
@@ -43,14 +67,24 @@ def validate_case_studies(studies: list[CaseStudy], posts: list[Post]) -> list[P
     owners: dict[str, CaseStudy] = {}
     for study in studies:
         if study.slug in owners:
-            problems.append(Problem(study.source, study.lines.get("slug", 1),
-                                    f"{owners[study.slug].source} already has the slug '{study.slug}'",
-                                    "give one of the two case studies another slug"))
+            problems.append(
+                Problem(
+                    study.source,
+                    study.lines.get("slug", 1),
+                    f"{owners[study.slug].source} already has the slug '{study.slug}'",
+                    "give one of the two case studies another slug",
+                )
+            )
         owners.setdefault(study.slug, study)
         for index, slug in enumerate(study.related_posts):
             if slug not in slugs:
                 close = difflib.get_close_matches(slug, sorted(slugs), n=1)
-                problems.append(Problem(study.source, study.lines.get(f"related_posts.{index}", 1),
-                                        f"related post '{slug}' is not a post of the archive",
-                                        f"did you mean '{close[0]}'?" if close else "use the slug of a post in posts/"))
+                problems.append(
+                    Problem(
+                        study.source,
+                        study.lines.get(f"related_posts.{index}", 1),
+                        f"related post '{slug}' is not a post of the archive",
+                        f"did you mean '{close[0]}'?" if close else "use the slug of a post in posts/",
+                    )
+                )
     return problems

@@ -11,12 +11,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 
 class YamlError(ValueError):
-    """Unparsable YAML, with the 1-based line and column of the fault."""
+    """Unparsable YAML, with the 1-based line and column of the fault and a hint for the fix."""
 
-    def __init__(self, message: str, line: int, column: int):
+    def __init__(self, message: str, line: int, column: int, hint: str = ""):
         super().__init__(message)
         self.line = line
         self.column = column
+        self.hint = hint or "check the indentation, and put quotes around values that contain ': '"
+
+
+ALIAS_MESSAGE = "YAML aliases (*name) are not allowed here"
 
 
 class _Loader(yaml.SafeLoader):
@@ -26,9 +30,7 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed: write the value out", event.start_mark
-            )
+            raise yaml.composer.ComposerError(None, None, ALIAS_MESSAGE, event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -47,7 +49,8 @@ def parse_yaml(text: str) -> tuple[object, Node | None]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or error.context or "invalid YAML"
-        raise YamlError(message, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1) from None
+        hint = "write the value out in full instead of pointing to it" if message == ALIAS_MESSAGE else ""
+        raise YamlError(message, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, hint) from None
     except yaml.YAMLError as error:
         raise YamlError(str(error), 1, 1) from None
     finally:
@@ -108,8 +111,14 @@ def parse_datetime(value: object) -> dt.datetime:
         tz = dt.timezone(-offset if parts["tz"][0] == "-" else offset)
     try:
         return dt.datetime(
-            day.year, day.month, day.day, int(parts["hour"]), int(parts["minute"]),
-            int(parts["second"]), fraction, tzinfo=tz,
+            day.year,
+            day.month,
+            day.day,
+            int(parts["hour"]),
+            int(parts["minute"]),
+            int(parts["second"]),
+            fraction,
+            tzinfo=tz,
         )
     except ValueError as error:
         raise ValueError(f"'{text}' is not a real time: {error}") from None

@@ -1,0 +1,100 @@
+"""Read the vocabulary (`taxonomy.yml`) and check every term reference against it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .model import KINDS, CaseStudy, Post, Problem, Term, source_name
+from .schema import check_against_schema, did_you_mean, load_validator
+from .yamltext import YamlError, locate, parse_yaml
+
+
+def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Term, ...], list[Problem]]:
+    """Every term of the vocabulary, in file order, and every problem in the file."""
+    source = source_name(path, root)
+    if not path.is_file():
+        return (), [
+            Problem(source, None, "the vocabulary file is missing", "create it, or set extra.casebook.taxonomy")
+        ]
+    try:
+        data, node = parse_yaml(path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n"))
+    except (UnicodeDecodeError, YamlError) as error:
+        line, column = (error.line, error.column) if isinstance(error, YamlError) else (1, 1)
+        hint = error.hint if isinstance(error, YamlError) else "save the file with UTF-8 encoding"
+        return (), [Problem(source, line, f"not valid YAML: {error}", hint, column)]
+
+    def problem(location: tuple, message: str, hint: str = "", key: bool = False) -> Problem:
+        line, column = locate(node, location, key=key)
+        return Problem(source, line, message, hint, column)
+
+    problems = check_against_schema(data, load_validator(schema_path), problem)
+    if problems:
+        return (), problems
+    terms, seen, aliases = [], set(), {}
+    for kind in KINDS:
+        for index, item in enumerate(data[kind]):
+            where = (kind, index, "id")
+            if (kind, item["id"]) in seen:
+                problems.append(problem(where, f"{kind} has the id '{item['id']}' twice", "give each term its own id"))
+            seen.add((kind, item["id"]))
+            for n, alias in enumerate(item.get("aliases", ())):
+                owner = aliases.setdefault(alias.casefold(), (kind, item["id"]))
+                if owner != (kind, item["id"]):
+                    problems.append(
+                        problem(
+                            (kind, index, "aliases", n),
+                            f"the alias '{alias}' also belongs to {owner[0]} '{owner[1]}'",
+                            "an alias names one term only",
+                        )
+                    )
+            terms.append(
+                Term(
+                    kind=kind,
+                    id=item["id"],
+                    title=item["title"],
+                    description=item["description"],
+                    aliases=tuple(item.get("aliases", ())),
+                    org_kind=item.get("kind", ""),
+                    country=item.get("country", ""),
+                    region=item.get("region", ""),
+                    website=item.get("website", ""),
+                    line=locate(node, where)[0],
+                )
+            )
+    return tuple(terms), problems
+
+
+def alias_map(terms: tuple[Term, ...]) -> dict[str, tuple[str, str]]:
+    """Lower-cased titles, ids and aliases -> term key, to map legacy categories and tags."""
+    names = {}
+    for term in terms:
+        for name in (term.id, term.title, *term.aliases):
+            names.setdefault(name.casefold(), term.key)
+    return names
+
+
+def check_references(posts: list[Post], studies: list[CaseStudy], terms: tuple[Term, ...]) -> list[Problem]:
+    """An unknown term id anywhere is a problem, with the closest known id as a suggestion."""
+    known = {kind: sorted(t.id for t in terms if t.kind == kind) for kind in KINDS}
+    references = [
+        (post.source, kind, term_id, post.lines.get(kind, 1))
+        for post in posts
+        for kind in KINDS
+        for term_id in getattr(post, kind)
+    ]
+    references += [(study.source, kind, term_id, line) for study in studies for kind, term_id, line in study.references]
+    problems = []
+    for source, kind, term_id, line in references:
+        if term_id not in known[kind]:
+            hint = did_you_mean(term_id, known[kind]) or f"add it to the vocabulary, or use one of the {kind} there"
+            problems.append(Problem(source, line, f"unknown {kind.removesuffix('s')} '{term_id}'", hint))
+    return problems
+
+
+def unused_terms(terms: tuple[Term, ...], used: set[tuple[str, str]], source: str) -> list[Problem]:
+    """Terms nothing carries: worth a look, but a vocabulary may run ahead of its content."""
+    return [
+        Problem(source, term.line, f"no post or case study uses the {term.singular} '{term.id}'")
+        for term in terms
+        if term.key not in used
+    ]
