@@ -3,11 +3,11 @@ the scripts and the tests."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .case_studies import load_case_studies
-from .index import build_archive
+from .index import Archive, build_archive
 from .model import Problem, Settings, Site, source_name
 from .posts import load_posts
 from .render import render_site
@@ -46,10 +46,20 @@ def read_settings(options: dict | None, root: Path) -> tuple[Settings, list[Prob
     return settings, problems
 
 
-def build_site(settings: Settings, env, taken_urls: frozenset[str] = frozenset()) -> Site:
-    """Every generated page and file, every problem in the content (which fails a build) and
-    every note (which does not). `taken_urls` are the URLs of hand-written pages, which
-    generated pages must not overwrite."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The content, loaded, validated and indexed, with its problems and notes."""
+
+    archive: Archive
+    problems: tuple[Problem, ...]
+    """Content mistakes: a build with any of them fails."""
+    notes: tuple[Problem, ...]
+    """Worth a look, but no reason to fail a build (a term that nothing uses yet)."""
+
+
+def check_content(settings: Settings, taken_urls: frozenset[str] = frozenset()) -> Checked:
+    """load -> validate -> index, without rendering: what `scripts/validate.py` runs.
+    `taken_urls` are the URLs of hand-written pages, which generated pages must not take."""
     posts, problems = load_posts(settings.posts_dir, settings.root)
     studies, study_problems = load_case_studies(settings.case_studies_dir, settings.root)
     terms, term_problems = load_vocabulary(
@@ -62,5 +72,11 @@ def build_site(settings: Settings, env, taken_urls: frozenset[str] = frozenset()
     archive = build_archive(posts, studies, terms)
     used = {key for keys in archive.entry_terms.values() for key in keys}
     notes = unused_terms(terms, used, source_name(settings.taxonomy_file, settings.root))
-    site = render_site(archive, env, settings.posts_per_page)
-    return replace(site, problems=tuple(problems), notes=tuple(notes))
+    return Checked(archive, tuple(problems), tuple(notes))
+
+
+def build_site(settings: Settings, env, taken_urls: frozenset[str] = frozenset()) -> Site:
+    """Every generated page and file, with the content's problems and notes."""
+    checked = check_content(settings, taken_urls)
+    site = render_site(checked.archive, env, settings.posts_per_page)
+    return replace(site, problems=checked.problems, notes=checked.notes)
