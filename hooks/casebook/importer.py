@@ -45,7 +45,10 @@ REPAIRS = frozenset({LINK_TO_POST, LINK_REPAIRED, LIQUID_RESOLVED, CAPTION, UNIN
 
 TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 HTML_TAG = re.compile(r"<(?P<name>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>\s[^<>]*)>")
-HTML_LINK = re.compile(r"(?P<lead>\s(?P<attr>href|src)\s*=\s*)(?P<q>[\"'])(?P<value>.*?)(?P=q)", re.IGNORECASE | re.DOTALL)
+# A value may be quoted twice over (`href=""https://x""`), a quirk of some exports.
+HTML_LINK = re.compile(
+    r"(?P<lead>\s(?P<attr>href|src)\s*=\s*)(?P<q>[\"'])(?P<value>\"[^\"<>]*\"|.*?)(?P=q)", re.IGNORECASE | re.DOTALL
+)
 MD_LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
     r"\((?P<lead>[ \t]*)(?P<target>[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
@@ -61,6 +64,7 @@ QUOTES = r"(?:[\"'“”‘’″]|&(?:quot|#34|#39|#8216|#8217|#8220|#8221|#824
 WRAPPING_QUOTES = re.compile(rf"^{QUOTES}+|{QUOTES}+$")
 MANGLED_SCHEME = re.compile(r"^(?:https?[:/]+)*(https?)[:/]+", re.IGNORECASE)
 OTHER_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}$")
 BARE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+(?P<tld>[a-z]{2,})(?::\d+)?(?:[/?#]|$)", re.IGNORECASE)
 RELATIVE_PATH = re.compile(r"^[\w.~%!$&'*+,;=:@/-]+(?:[?#].*)?$")
 # Names that end like a host but are files: `index.html` is a relative link, not a web site.
@@ -95,7 +99,7 @@ class ImportReport:
     drafts: tuple[str, ...] = ()
     """The written files that are drafts (unpublished or password-protected at the source)."""
     unchanged: tuple[str, ...] = ()
-    """Source files whose post was already imported, with nothing new to add."""
+    """Source files whose post is already in the output folder with all its legacy URLs."""
     notes: tuple[Note, ...] = ()
     failures: tuple[Problem, ...] = ()
     """Every file that could not be converted, with the reason."""
@@ -131,15 +135,15 @@ class Here:
 
 
 def import_posts(sources: list[Path], out: Path, origin: str = "") -> ImportReport:
-    """Import every post of the `sources` folders into `out`; `origin` (e.g.
-    `https://www.codeforamerica.org/blog`) says where the old site lived, when the posts' own
-    `guid` is missing or wrong. Running it again over the same sources changes nothing."""
-    root = Path(os.path.commonpath([s.resolve().parent for s in sources])) if sources else Path.cwd()
+    """Import every post of one or more `sources` folders into `out`. `origin` (e.g.
+    `http://www.codeforamerica.org/blog`) says where the old site lived, for posts whose
+    WordPress `guid` does not. Running it again over the same sources changes nothing."""
+    root = Path(os.path.commonpath([source.resolve().parent for source in sources]))
     existing, notes = read_existing(out)
     files, skipped = list_sources(sources, root)
-    incoming, failures, read_notes = read_incoming(files, root)
+    incoming, failures, read_notes = read_incoming(files, root, origin)
     kept, merged, unchanged, plan_notes = plan_import(incoming, existing, {p.name for p in out.glob("*")})
-    site = describe_old_site(kept + [post for _, post in existing], origin)
+    site = describe_old_site(kept + [merged.get(post.source, post) for _, post in existing], origin)
     written, drafts = [], []
     for post in kept:
         here = Here(post.source, post.src_uri, old_home(post, origin), old_address(post, origin))
@@ -155,15 +159,16 @@ def import_posts(sources: list[Path], out: Path, origin: str = "") -> ImportRepo
     updated = []
     for path, post in existing:
         if post.source in merged:
-            failures += write_post(merged[post.source], path, out.parent)
+            failures += add_aliases(post, merged[post.source], path, out.parent)
             updated.append(source_name(path, out.parent))
+    sources_kept = {post.source for post in kept}
     return ImportReport(
         read=tuple(source_name(path, root) for path in files),
         written=tuple(written),
         updated=tuple(updated),
         drafts=tuple(drafts),
         unchanged=tuple(unchanged),
-        notes=tuple(skipped + read_notes + plan_notes + notes),
+        notes=tuple(skipped + [n for n in read_notes if n.source in sources_kept] + plan_notes + notes),
         failures=tuple(failures),
     )
 
@@ -196,9 +201,10 @@ def list_sources(sources: list[Path], root: Path) -> tuple[list[Path], list[Note
     return files, notes
 
 
-def read_incoming(files: list[Path], root: Path) -> tuple[list[Post], list[Problem], list[Note]]:
-    """Each file read by the build's own reader, its title freed of markup and its Jekyll URLs
-    added as aliases; problems for every file that cannot be read."""
+def read_incoming(files: list[Path], root: Path, origin: str = "") -> tuple[list[Post], list[Problem], list[Note]]:
+    """Each file read by the build's own reader, its title freed of markup, its Jekyll URLs
+    added as aliases when it has no permalink, and its original URL taken from `origin` when
+    its export does not tell (WordPress.com); problems for every file that cannot be read."""
     posts, failures, notes = [], [], []
     for path in files:
         post, problems = read_post(path, root)
@@ -208,8 +214,11 @@ def read_incoming(files: list[Path], root: Path) -> tuple[list[Post], list[Probl
         title = " ".join(TAG.sub(" ", post.title).split())
         if title != post.title:
             notes.append(Note(TITLE_MARKUP, post.source, f"{post.title!r} -> {title!r}"))
+        original_url = post.original_url
+        if not original_url and origin and post.aliases:
+            original_url = origin.rstrip("/") + post.aliases[0]
         aliases = post.aliases or (jekyll_paths(Path(post.source).name) if post.kind == "post" else ())
-        posts.append(replace(post, title=title, aliases=aliases))
+        posts.append(replace(post, title=title, aliases=aliases, original_url=original_url))
     return posts, failures, notes
 
 
@@ -230,8 +239,9 @@ def plan_import(
     incoming: list[Post], existing: list[tuple[Path, Post]], taken_names: set[str]
 ) -> tuple[list[Post], dict[str, Post], list[str], list[Note]]:
     """The incoming posts to write (slugs made unique), the existing posts (by source) that gain
-    legacy URLs, the sources already imported, and a note for every duplicate and changed slug.
-    A post is the same as another when they share a legacy URL, or their title and date."""
+    legacy URLs, the sources whose post is already there with all its legacy URLs (imported
+    before), and a note for every other duplicate and every changed slug. A post is the same
+    as another when they share a legacy URL, or their title and date."""
     present = [post for _, post in existing]
     on_disk = len(present)
     taken_urls = {post.url for post in present}
@@ -239,26 +249,25 @@ def plan_import(
     merged, unchanged, notes = {}, [], []
     for post in incoming:
         index = next((i for i, other in enumerate(present) if same_post(post, other)), None)
-        if index is not None:
-            match = present[index]
-            added = tuple(alias for alias in post.aliases if alias not in match.aliases)
-            if index < on_disk and not added:
-                unchanged.append(post.source)
-                continue
-            present[index] = replace(match, aliases=match.aliases + added)
-            if index < on_disk:
-                merged[match.source] = present[index]
-            where = match.source if index < on_disk else post_file_name(match)
-            urls = f"; legacy URL {', '.join(added)} added to it" if added else ""
-            notes.append(Note(DUPLICATE, post.source, f"the same post as {where}: not written again{urls}"))
+        if index is None:
+            unique = unique_slug(post, taken_urls, taken_names)
+            if unique.slug != post.slug:
+                detail = f"/{post.url} is taken by another post: written with slug '{unique.slug}'"
+                notes.append(Note(SLUG_CHANGED, post.source, detail))
+            taken_urls.add(unique.url)
+            taken_names.add(post_file_name(unique))
+            present.append(unique)
             continue
-        unique = unique_slug(post, taken_urls, taken_names)
-        if unique.slug != post.slug:
-            notes.append(Note(SLUG_CHANGED, post.source,
-                              f"/{post.url} is taken by another post: written with slug '{unique.slug}'"))
-        taken_urls.add(unique.url)
-        taken_names.add(post_file_name(unique))
-        present.append(unique)
+        match = present[index]
+        added = tuple(alias for alias in post.aliases if alias not in match.aliases)
+        if index < on_disk and not added:
+            unchanged.append(post.source)
+            continue
+        present[index] = replace(match, aliases=match.aliases + added)
+        if index < on_disk:
+            merged[match.source] = present[index]
+        urls = f"; its legacy URLs {', '.join(added)} added there" if added else ""
+        notes.append(Note(DUPLICATE, post.source, f"the same post as {match.source}: not written again{urls}"))
     return present[on_disk:], merged, unchanged, notes
 
 
@@ -287,13 +296,11 @@ def post_file_name(post: Post) -> str:
 
 
 def old_home(post: Post, origin: str = "") -> str:
-    """Where the post's old site lived (`http://www.codeforamerica.org/blog`): the `origin`
-    setting if given, else what its WordPress `guid` or `wordpress_url` tell; empty for posts
-    first published elsewhere (Medium) or whose old site is unknown."""
-    if origin:
-        return origin.rstrip("/")
+    """Where the post's old site lived (`http://www.codeforamerica.org/blog`), as its WordPress
+    `guid` or `wordpress_url` tells, else `origin`; empty when unknown. A repost first published
+    elsewhere (Medium) lived on the `origin` site too."""
     if not post.original_url or post.canonical_url:
-        return ""
+        return origin.rstrip("/")
     parts = urlsplit(post.original_url)
     try:
         path = legacy_paths(parts.path)[0].rstrip("/") if parts.path.strip("/") else ""
@@ -347,7 +354,8 @@ def resolve_liquid(body: str, here: Here, notes: list[Note]) -> str:
     """Jekyll's Liquid tags resolved against the old site (`{{ site.baseurl }}`, `{{ site.url }}`,
     `relative_url`, `post_url`), or removed: a page must never show them raw."""
     parts = urlsplit(here.home)
-    base, host = parts.path, f"{parts.scheme}://{parts.netloc}" if here.home else ""
+    base = parts.path
+    host = f"{parts.scheme}://{parts.netloc}" if here.home else ""
 
     def resolve(match: re.Match) -> str:
         if match["output"] is not None:
@@ -389,13 +397,13 @@ def expand_captions(body: str, here: Here, notes: list[Note]) -> str:
 def unindent_html(body: str, here: Here, notes: list[Note]) -> str:
     """Paragraphs of HTML indented by four spaces or a tab, which Markdown would show as code,
     moved back to the margin (the exports indent nested HTML; WordPress has no indented code)."""
-    blocks = re.split(r"(\n[ \t]*\n)", body)
+    blocks = re.split(r"(\n(?:[ \t]*\n)+)", body)
     in_fence, previous = False, ""
     for index in range(0, len(blocks), 2):
         block = blocks[index]
         if not in_fence and INDENTED_TAG.match(block) and not LIST_ITEM.match(previous):
             indent = len(block) - len(block.lstrip(" \t"))
-            lines = [line[min(indent, len(line) - len(line.lstrip(" \t"))):] for line in block.split("\n")]
+            lines = [line[min(indent, len(line) - len(line.lstrip(" \t"))) :] for line in block.split("\n")]
             blocks[index] = "\n".join(lines)
             notes.append(Note(UNINDENTED, here.source, lines[0].strip()[:60]))
         in_fence ^= len(FENCE.findall(block)) % 2 == 1
@@ -444,12 +452,14 @@ def repair_url(target: str, here: Here, site: OldSite, markdown: bool) -> tuple[
     if not url or url.startswith("#"):
         return target, ""
     url = MANGLED_SCHEME.sub(lambda m: m[1].lower() + "://", url)
+    if EMAIL.match(url):
+        return "mailto:" + url, LINK_REPAIRED
     bare = BARE_HOST.match(url)
-    if bare and bare["tld"].lower() not in FILE_SUFFIXES and not OTHER_SCHEME.match(url):
+    if bare and bare["tld"].lower() not in FILE_SUFFIXES:
         url = "https://" + url
-    if OTHER_SCHEME.match(url) and not url.lower().startswith(("http://", "https://")):
-        return target, ""
-    if not OTHER_SCHEME.match(url) and not url.startswith("/"):
+    if OTHER_SCHEME.match(url) and not url.startswith(("http://", "https://")):
+        return target, ""  # mailto:, tel:, ftp:...
+    if not url.startswith(("http://", "https://", "/")):  # relative to the post's old page
         if not (here.address and RELATIVE_PATH.match(url)):
             return target, LINK_LEFT
         url = urljoin(here.address, url)
@@ -492,19 +502,40 @@ def checked_by_mkdocs(url: str) -> bool:
 # Writing.
 
 
-def write_post(post: Post, path: Path, root: Path) -> list[Problem]:
-    """Write the post as a canonical file, unless it is there already; the problems if the text
-    would not read back as the same post (then nothing is written)."""
-    text = render_post(post)
+def write_post(post: Post, path: Path, root: Path, text: str = "") -> list[Problem]:
+    """Write the post (as a canonical file, unless `text` is given) if the file differs; the
+    problems if the text would not read back as the same post (then nothing is written)."""
+    text = text or render_post(post)
     source = source_name(path, root)
     parsed, problems = parse_post(text, source)
-    if not problems and parsed != replace(post, source=source):
-        problems = [Problem(source, None, f"imported from {post.source}, it does not read back as the same post",
-                            "report this to the importer's maintainers")]
+    expected = replace(post, source=source, body=post.body.strip("\n") + "\n")
+    if not problems and (
+        replace(parsed, aliases=()) != replace(expected, aliases=()) or set(parsed.aliases) != set(expected.aliases)
+    ):
+        problems = [
+            Problem(
+                source,
+                None,
+                f"imported from {post.source}, it does not read back as the same post",
+                "report this to the importer's maintainers",
+            )
+        ]
     if not problems and (not path.exists() or path.read_text(encoding="utf-8") != text):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return problems
+
+
+def add_aliases(post: Post, merged: Post, path: Path, root: Path) -> list[Problem]:
+    """Give a post already in the output folder the legacy URLs of its duplicates. A file
+    without `aliases` (a hand-written one, in any dialect) keeps every byte and gains the field
+    at the end of its front matter; a file with `aliases` is written again in canonical form."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    end = next((i for i, line in enumerate(lines) if i and line.rstrip() == "---"), None)
+    if end is None or any(re.match(r"aliases\s*:", line) for line in lines[1:end]):
+        return write_post(merged, path, root)
+    added = yaml.safe_dump({"aliases": list(merged.aliases[len(post.aliases) :])}, allow_unicode=True)
+    return write_post(merged, path, root, "\n".join(lines[:end] + added.splitlines() + lines[end:]))
 
 
 def render_post(post: Post) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import frontmatter
 
-from .model import Post, Problem, source_name
+from .model import KINDS, Post, Problem, source_name
 from .yamltext import YamlError, locate, parse_datetime, parse_yaml
 
 POST_SUFFIXES = (".md", ".html")
@@ -67,12 +67,54 @@ MORE_SEPARATOR = "<!--more-->"
 def load_posts(posts_dir: Path, root: Path) -> tuple[list[Post], list[Problem]]:
     """Every post under `posts_dir`, and every problem found in any of them."""
     posts, problems = [], []
-    for path in sorted(p for p in posts_dir.rglob("*") if p.suffix in POST_SUFFIXES and p.is_file()):
+    for path in post_files(posts_dir):
         post, found = read_post(path, root)
         problems += found
         if post is not None:
             posts.append(post)
     return posts, problems
+
+
+def post_files(posts_dir: Path) -> list[Path]:
+    """Every post file under `posts_dir`, sorted."""
+    return sorted(p for p in posts_dir.rglob("*") if p.suffix in POST_SUFFIXES and p.is_file())
+
+
+def unloaded_references(posts_dir: Path, root: Path, posts: list[Post]) -> list[tuple[str, str, str, int]]:
+    """(source, kind, term id, line) of every term named by a post file that is not among
+    `posts` (it has other problems), so that its unknown ids are reported in the same run."""
+    loaded = {post.source for post in posts}
+    references = []
+    for path in post_files(posts_dir):
+        source = source_name(path, root)
+        if source not in loaded:
+            try:
+                text = path.read_bytes().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                continue
+            references += [(source, kind, term_id, line) for kind, term_id, line in read_term_ids(text)]
+    return references
+
+
+def read_term_ids(text: str) -> list[tuple[str, str, int]]:
+    """(kind, term id, line) of the `lessons`, `partners` and `models` a post's front matter
+    names, whatever else is wrong with the post; nothing when the front matter is unreadable."""
+    text = text.replace("\r\n", "\n")
+    if not text.startswith("---"):
+        return []
+    try:
+        meta, node = parse_yaml(frontmatter.YAMLHandler().split(text)[0])
+    except ValueError:  # an unclosed front matter, or a YamlError
+        return []
+    found = []
+    for kind in KINDS if isinstance(meta, dict) else ():
+        try:
+            ids = as_ids(meta[kind]) if meta.get(kind) not in (None, "") else ()
+        except ValueError:
+            continue
+        line = locate(node, (kind,), key=True)[0]
+        found += [(kind, term_id, line) for term_id in ids]
+    return found
 
 
 def read_post(path: Path, root: Path) -> tuple[Post | None, list[Problem]]:
@@ -206,9 +248,10 @@ def from_wordpress(meta: dict, file_name: str) -> dict:
         author = author.get("display_name") or author.get("login")
     if author:
         picked["authors"] = ("author", author)
-    if meta.get("excerpt"):
-        picked["summary"] = ("excerpt", plain_text(str(meta["excerpt"])))
-    if meta.get("permalink"):
+    if meta.get("excerpt"):  # HTML; some exports nest a block scalar in it, leaving a leading `|`
+        picked["summary"] = ("excerpt", plain_text(str(meta["excerpt"]).lstrip("| \n")))
+    # A draft's permalink is its id (`/?p=7301`): a query, which no static page can answer.
+    if meta.get("permalink") and "?" not in str(meta["permalink"]):
         picked["aliases"] = ("permalink", meta["permalink"])
         base = wordpress_base(meta.get("guid"))
         if base:
@@ -344,7 +387,7 @@ def plain_text(markup: str, limit: int = 300) -> str:
     """Readable text from Markdown or HTML, cut at a word boundary, for summaries."""
     text = re.sub(r"<[^>]*>", " ", markup)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = html.unescape(re.sub(r"[*_#>`]+", "", text))
+    text = html.unescape(re.sub(r"[*_>`]+|(?<!&)#+", "", text))  # keep the # of entities (&#8217;)
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
