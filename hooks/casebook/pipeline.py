@@ -9,7 +9,7 @@ from pathlib import Path
 from .case_studies import load_case_studies
 from .index import Archive, build_archive
 from .model import Problem, Settings, Site, source_name
-from .posts import load_posts
+from .posts import load_posts, unloaded_references
 from .render import render_site
 from .taxonomy import check_references, load_vocabulary, unused_terms
 from .validate import validate_case_studies, validate_urls
@@ -68,7 +68,8 @@ def check_content(settings: Settings, taken_urls: frozenset[str] = frozenset()) 
     problems += study_problems + term_problems
     problems += validate_urls(posts, taken_urls)
     problems += validate_case_studies(studies, posts)
-    problems += check_references(posts, studies, terms) if terms else []
+    unloaded = unloaded_references(settings.posts_dir, settings.root, posts)
+    problems += check_references(posts, studies, terms, unloaded) if terms else []
     archive = build_archive(posts, studies, terms)
     used = {key for keys in archive.entry_terms.values() for key in keys}
     notes = unused_terms(terms, used, source_name(settings.taxonomy_file, settings.root))

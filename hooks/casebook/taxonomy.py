@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from .model import KINDS, CaseStudy, Post, Problem, Term, source_name
@@ -73,8 +74,15 @@ def alias_map(terms: tuple[Term, ...]) -> dict[str, tuple[str, str]]:
     return names
 
 
-def check_references(posts: list[Post], studies: list[CaseStudy], terms: tuple[Term, ...]) -> list[Problem]:
-    """An unknown term id anywhere is a problem, with the closest known id as a suggestion."""
+def check_references(
+    posts: list[Post],
+    studies: list[CaseStudy],
+    terms: tuple[Term, ...],
+    unloaded: Iterable[tuple[str, str, str, int]] = (),
+) -> list[Problem]:
+    """An unknown term id anywhere is a problem, with the closest known id as a suggestion.
+    `unloaded` are the (source, kind, term id, line) references of posts that have other
+    problems (`posts.unloaded_references`)."""
     known = {kind: sorted(t.id for t in terms if t.kind == kind) for kind in KINDS}
     references = [
         (post.source, kind, term_id, post.lines.get(kind, 1))
@@ -82,6 +90,7 @@ def check_references(posts: list[Post], studies: list[CaseStudy], terms: tuple[T
         for kind in KINDS
         for term_id in getattr(post, kind)
     ]
+    references += unloaded
     references += [(study.source, kind, term_id, line) for study in studies for kind, term_id, line in study.references]
     problems = []
     for source, kind, term_id, line in references:

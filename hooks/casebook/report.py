@@ -1,0 +1,154 @@
+"""What the command-line tools share: the project as mkdocs.yml describes it (read without
+MkDocs), images without alt text, and problems as GitHub annotations. No MkDocs imports."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .model import Problem, Settings
+from .pipeline import read_settings
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+"""The file names MkDocs treats as pages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A project as the scripts see it."""
+
+    settings: Settings
+    taken_urls: frozenset[str]
+    """URLs of the hand-written pages in docs/, which generated pages must not take."""
+    problems: tuple[Problem, ...]
+    """Mistakes in `extra.casebook`."""
+
+
+def read_project(config_file: Path) -> Project:
+    """The project of `config_file` (mkdocs.yml): its settings and its hand-written pages' URLs.
+    Raise ValueError (or OSError) when the file cannot be read."""
+    config = read_config(config_file)
+    root = config_file.parent
+    extra = config.get("extra")
+    settings, problems = read_settings(extra.get("casebook") if isinstance(extra, dict) else None, root)
+    docs_dir = root / str(config.get("docs_dir") or "docs")
+    return Project(settings, documentation_urls(docs_dir), tuple(problems))
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Safe YAML that reads any tag it does not know (`!ENV`, `!!python/name:...`, which
+    Material configs use) as the plain value under it: only plain settings are needed here."""
+
+
+def _construct_untagged(loader: _ConfigLoader, suffix: str, node: yaml.Node):
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+_ConfigLoader.add_multi_constructor("", _construct_untagged)
+
+
+def read_config(config_file: Path) -> dict:
+    """mkdocs.yml as plain data; ValueError if it is not a YAML mapping."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except yaml.YAMLError as error:
+        raise ValueError(f"not valid YAML: {error}") from None
+    if not isinstance(config, dict):
+        raise ValueError("not a MkDocs configuration (expected `key: value` lines)")
+    return config
+
+
+def documentation_urls(docs_dir: Path) -> frozenset[str]:
+    """The URL of every page in `docs_dir`, as MkDocs gives them (`about/index.md` -> `about/`),
+    leaving out what MkDocs leaves out by default (dot-files, `templates/`)."""
+    urls = set()
+    for path in docs_dir.rglob("*") if docs_dir.is_dir() else ():
+        relative = path.relative_to(docs_dir)
+        if path.suffix not in MARKDOWN_SUFFIXES or not path.is_file():
+            continue
+        if relative.parts[0] == "templates" or any(part.startswith(".") for part in relative.parts):
+            continue
+        stem = relative.with_suffix("")
+        folder = "" if stem.parent == Path(".") else stem.parent.as_posix() + "/"
+        urls.add(folder if stem.name in ("index", "README") else f"{folder}{stem.name}/")
+    return frozenset(urls)
+
+
+# Images without alt text (legacy posts have many): worth fixing, but no reason to fail a build.
+
+_FRONT_MATTER = re.compile(r"\A---[^\n]*\n.*?^-{3,}[ \t]*$", re.M | re.S)
+_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,}).*?^(?P=fence)[ \t]*$|`[^`\n]+`", re.M | re.S)
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_ALT = re.compile(r"""\salt(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?(?=[\s/>])""", re.I)
+_EMPTY_MARKDOWN_ALT = re.compile(r"!\[\s*\](?=[(\[])")
+HTML_ALT_HINT = 'add alt="..." saying what the image shows'
+MARKDOWN_ALT_HINT = "write what the image shows between the brackets: ![...](...)"
+
+
+def missing_alt_text(text: str, source: str) -> list[Problem]:
+    """Every `<img>` without alt text (no `alt`, or `alt=""`) and every Markdown `![](...)` in
+    `text`, outside front matter and code, at its line and column."""
+    masked = _blank(text, _FRONT_MATTER)
+    masked = _blank(masked, _CODE)
+    found = []
+    for match in _IMG_TAG.finditer(masked):
+        alt = _ALT.search(match.group())
+        if alt is None:
+            found.append((match.start(), "an image without alt text", HTML_ALT_HINT))
+        elif not html.unescape(next((g for g in alt.groups() if g is not None), "")).strip():
+            found.append((match.start(), "an image with empty alt text", HTML_ALT_HINT))
+    for match in _EMPTY_MARKDOWN_ALT.finditer(masked):
+        found.append((match.start(), "an image without alt text", MARKDOWN_ALT_HINT))
+    return [
+        Problem(source, masked.count("\n", 0, start) + 1, message, hint, start - masked.rfind("\n", 0, start))
+        for start, message, hint in sorted(found)
+    ]
+
+
+def _blank(text: str, pattern: re.Pattern) -> str:
+    """`text` with every match of `pattern` replaced by spaces, keeping lines and columns."""
+    return pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+
+
+# GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+
+
+def annotation(level: str, problem: Problem) -> str:
+    """`::error file=posts/x.md,line=3::message (hint)`: a workflow command that GitHub shows
+    on that line of a pull request. `level` is error, warning or notice."""
+    properties = {"file": problem.path}
+    if problem.line is not None:
+        properties["line"] = str(problem.line)
+        if problem.column is not None:
+            properties["col"] = str(problem.column)
+    message = f"{problem.message} ({problem.hint})" if problem.hint else problem.message
+    fields = ",".join(f"{name}={escape_property(value)}" for name, value in properties.items())
+    return f"::{level} {fields}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's toolkit does (`escapeData`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value, escaped as GitHub's toolkit does (`escapeProperty`)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def in_paths(problem: Problem, paths: Iterable[str]) -> bool:
+    """Whether `problem` is in one of `paths`, files or folders relative to the project root
+    (`.` is the whole project); every problem is when there are no paths."""
+    paths = [path.rstrip("/") for path in paths]
+    return not paths or any(
+        path in ("", ".") or problem.path == path or problem.path.startswith(path + "/") for path in paths
+    )

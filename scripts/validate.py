@@ -1,0 +1,87 @@
+"""Check posts, case studies and the vocabulary without building: `python scripts/validate.py [PATH...]`
+
+Runs the build's own loaders and checks over the whole project (cross-file checks need every
+file) and prints each problem as `path:line:col: message (hint)`; with PATHs, only those in
+these files or folders. Exits 1 if there are problems, 0 if not. Images without alt text
+(warnings) and terms nothing uses yet (notes) are printed too, but do not change the exit
+status. `--github` prints GitHub annotations instead, which show on the pull request's lines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from casebook import Problem, Settings, check_content
+from casebook.model import source_name
+from casebook.posts import post_files
+from casebook.report import annotation, in_paths, missing_alt_text, read_project
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = {"error": "", "warning": "warning: ", "notice": "note: "}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="report only problems in these")
+    parser.add_argument("--github", action="store_true", help="print GitHub workflow annotations")
+    parser.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml", help="default: %(default)s")
+    args = parser.parse_args(argv)
+    config_file = args.config_file.resolve()
+    try:
+        project = read_project(config_file)
+    except (OSError, ValueError) as error:
+        print(f"{args.config_file}: cannot read it: {error}", file=sys.stderr)
+        return 2
+    root = project.settings.root
+    wanted = []
+    for path in args.paths:
+        resolved = path.resolve()
+        if not resolved.exists() or not resolved.is_relative_to(root):
+            print(f"{path}: {'not in the project' if resolved.exists() else 'no such file'} ({root})", file=sys.stderr)
+            return 2
+        wanted.append(resolved.relative_to(root).as_posix())
+
+    checked = check_content(project.settings, project.taken_urls)
+    problems = [*project.problems, *checked.problems]
+    reports = {
+        "error": sorted(problems, key=location),
+        "warning": alt_text_warnings(project.settings),
+        "notice": list(checked.notes),
+    }
+    counts = {}
+    for level, items in reports.items():
+        items = [problem for problem in items if in_paths(problem, wanted)]
+        counts[level] = len(items)
+        for problem in items:
+            print(annotation(level, problem) if args.github else f"{LABELS[level]}{problem}")
+    print(summary(counts), file=sys.stderr)
+    return 1 if counts["error"] else 0
+
+
+def alt_text_warnings(settings: Settings) -> list[Problem]:
+    """Images without alt text in every post and case study."""
+    paths = [*post_files(settings.posts_dir), *sorted(settings.case_studies_dir.glob("*.yml"))]
+    warnings = []
+    for path in paths:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue  # the loaders report it
+        warnings += missing_alt_text(text.replace("\r\n", "\n"), source_name(path, settings.root))
+    return warnings
+
+
+def location(problem: Problem) -> tuple:
+    """A sort key: by file, then line, then column."""
+    return (problem.path, problem.line or 0, problem.column or 0)
+
+
+def summary(counts: dict[str, int]) -> str:
+    """`2 problems, 1 warning, no notes`."""
+    names = {"error": "problem", "warning": "warning", "notice": "note"}
+    return ", ".join(f"{n or 'no'} {names[level]}{'' if n == 1 else 's'}" for level, n in counts.items())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
