@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test lock clean
+.PHONY: setup serve build test lock clean screenshots
 
 setup: $(VENV)/.installed
 
@@ -26,6 +26,10 @@ build: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# PNGs of key pages at desktop and phone widths, light and dark, into screenshots/.
+screenshots: build
+	$(BIN)/python scripts/screenshots.py site --out screenshots
 
 # Re-pin requirements.txt after editing requirements.in.
 lock:

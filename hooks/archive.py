@@ -27,7 +27,13 @@ def on_files(files, config):
     """`files`, every build: run the pipeline and add the generated pages and files.
     Runs before plugins (priority 50) so that search and the sitemap see generated pages."""
     root = Path(config.config_file_path).parent
-    settings, problems = casebook.read_settings(config.extra.get("casebook"), root)
+    settings, problems = casebook.read_settings(
+        config.extra.get("casebook"),
+        root,
+        site_name=config.site_name,
+        site_url=config.site_url,
+        edit_base=casebook.edit_base(config.repo_url, config.edit_uri, Path(config.docs_dir).name),
+    )
     taken = frozenset(file.url for file in files.documentation_pages())
     site = casebook.build_site(settings, config.theme.get_env(), taken)
     problems += site.problems
@@ -44,5 +50,14 @@ def on_files(files, config):
         (site.static_files, InclusionLevel.UNDEFINED),
     ):
         for src_uri, content in pages.items():
-            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+            if files.get_file_from_path(src_uri) is None:  # a hand-written page wins (e.g. docs/index.md)
+                files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
     return files
+
+
+def on_page_context(context, page, config, nav):
+    """`page_context`, every page: a generated page's "edit this page" link opens the source
+    it was made from (a post, a case study, the vocabulary), never the generated Markdown."""
+    if page.meta.get("casebook") is not None:
+        page.edit_url = page.meta["casebook"].get("edit") or None
+    return context

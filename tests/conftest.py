@@ -19,6 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError
 
 ROOT = Path(__file__).resolve().parents[1]
+SITE_URL = "https://example.org/casebook/"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 MKDOCS_YML = f"""\
@@ -94,7 +95,7 @@ class Project:
 def project(tmp_path: Path, caplog) -> Project:
     project = Project(tmp_path, caplog)
     project.write("mkdocs.yml", MKDOCS_YML)
-    project.write("docs/index.md", "# Home\n")
+    project.write("docs/about.md", "# About\n")
     for name in ("taxonomy.yml", "taxonomy.schema.json"):
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / "posts").mkdir()
@@ -103,9 +104,10 @@ def project(tmp_path: Path, caplog) -> Project:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
-    """The repository's own site, built once per test session with --strict."""
+    """The repository's own site, built once per test session with --strict, as published
+    under a sub-path (SITE_URL)."""
     site = tmp_path_factory.mktemp("real") / "site"
-    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True)
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True, site_url=SITE_URL)
     config.plugins.on_startup(command="build", dirty=False)
     mkdocs_build.build(config)
     return site

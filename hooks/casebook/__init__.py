@@ -2,6 +2,6 @@
 into the pages of the site. Nothing in this package imports MkDocs."""
 
 from .model import Problem, Settings, Site
-from .pipeline import Checked, build_site, check_content, read_settings
+from .pipeline import Checked, build_site, check_content, edit_base, read_settings
 
-__all__ = ["Checked", "Problem", "Settings", "Site", "build_site", "check_content", "read_settings"]
+__all__ = ["Checked", "Problem", "Settings", "Site", "build_site", "check_content", "edit_base", "read_settings"]

@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+LOCAL_URL = "http://127.0.0.1:8000/"
+"""The site's address when mkdocs.yml gives none: where `mkdocs serve` shows it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -88,6 +91,11 @@ class Settings:
     case_studies_dir: Path
     taxonomy_file: Path
     posts_per_page: int = 20
+    site_name: str = "Casebook"
+    site_url: str = LOCAL_URL
+    """Absolute, with a trailing slash: feeds and structured data need absolute links."""
+    edit_base: str = ""
+    """Where a source file is edited, e.g. `https://github.com/org/repo/edit/main/`; empty: no edit links."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .case_studies import load_case_studies
 from .index import Archive, build_archive
-from .model import Problem, Settings, Site, source_name
+from .model import LOCAL_URL, Problem, Settings, Site, source_name
 from .posts import load_posts, unloaded_references
 from .render import render_site
 from .taxonomy import check_references, load_vocabulary, unused_terms
@@ -18,8 +18,11 @@ TAXONOMY_SCHEMA = "taxonomy.schema.json"
 """The vocabulary's schema sits beside it."""
 
 
-def read_settings(options: dict | None, root: Path) -> tuple[Settings, list[Problem]]:
-    """Settings from `extra.casebook` in mkdocs.yml, with paths resolved against `root`."""
+def read_settings(
+    options: dict | None, root: Path, *, site_name: str = "Casebook", site_url: str | None = None, edit_base: str = ""
+) -> tuple[Settings, list[Problem]]:
+    """Settings from `extra.casebook` in mkdocs.yml, with paths resolved against `root`, and
+    the site's name, address and edit link base from the rest of mkdocs.yml."""
     options = dict(options or {})
     problems = []
     known = {"posts_dir", "case_studies_dir", "taxonomy", "posts_per_page"}
@@ -42,8 +45,20 @@ def read_settings(options: dict | None, root: Path) -> tuple[Settings, list[Prob
         case_studies_dir=root / options.get("case_studies_dir", "case_studies"),
         taxonomy_file=root / options.get("taxonomy", "taxonomy.yml"),
         posts_per_page=per_page,
+        site_name=site_name,
+        site_url=(site_url.rstrip("/") + "/") if site_url else LOCAL_URL,
+        edit_base=edit_base,
     )
     return settings, problems
+
+
+def edit_base(repo_url: str | None, edit_uri: str | None, docs_dir_name: str) -> str:
+    """Where files outside docs/ are edited: `https://github.com/o/r/` with `edit/main/docs/`
+    gives `https://github.com/o/r/edit/main/`; empty when the site names no repository."""
+    if not repo_url or not edit_uri:
+        return ""
+    path = edit_uri.strip("/").removesuffix(docs_dir_name).rstrip("/")
+    return f"{repo_url.rstrip('/')}/{path}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,5 +94,5 @@ def check_content(settings: Settings, taken_urls: frozenset[str] = frozenset()) 
 def build_site(settings: Settings, env, taken_urls: frozenset[str] = frozenset()) -> Site:
     """Every generated page and file, with the content's problems and notes."""
     checked = check_content(settings, taken_urls)
-    site = render_site(checked.archive, env, settings.posts_per_page)
+    site = render_site(checked.archive, env, settings)
     return replace(site, problems=checked.problems, notes=checked.notes)

@@ -11,21 +11,24 @@ import posixpath
 import re
 from itertools import groupby
 
+from .feeds import feed_paths, render_feeds
 from .index import Archive, Evidence
-from .model import KINDS, CaseStudy, Figure, Post, Site, Term, src_uri_to_url
+from .model import KINDS, CaseStudy, Figure, Post, Settings, Site, Term, source_name, src_uri_to_url
 from .posts import plain_text
 
 TEMPLATES = "fragments/casebook/"
+HOME = "index.md"
+HOME_TEMPLATE = "overrides/fragments/casebook/home.md"
 BLOG_INDEX = "blog/index.md"
 CASE_STUDIES_INDEX = "case-studies/index.md"
 MATRIX = "matrix.md"
 KIND_TITLES = {"lessons": "Lessons", "partners": "Partners", "models": "Models of collaboration"}
 
 
-def render_site(archive: Archive, env, posts_per_page: int = 20) -> Site:
+def render_site(archive: Archive, env, settings: Settings) -> Site:
     """Every generated page and file of one build."""
     site = Site()
-    render = _renderer(env)
+    render = _renderer(env, settings)
     pagers = _pagers(archive.posts)
     for post in archive.posts + archive.pages + archive.drafts:
         target = site.draft_pages if post.draft else site.unlisted_pages if post.kind == "post" else site.pages
@@ -33,11 +36,12 @@ def render_site(archive: Archive, env, posts_per_page: int = 20) -> Site:
             "post.md",
             post.src_uri,
             post=post,
+            meta=_entry_meta(post, archive, settings),
             pager=pagers.get(post.source),
             terms=_terms_of(archive, post.src_uri),
             related=_related(archive, post.src_uri),
         )
-    chunks = list(_chunks(archive.posts, posts_per_page)) or [()]
+    chunks = list(_chunks(archive.posts, settings.posts_per_page)) or [()]
     pages = [blog_page_uri(number) for number in range(1, len(chunks) + 1)]
     for number, page_posts in enumerate(chunks, start=1):
         src_uri = blog_page_uri(number)
@@ -48,17 +52,27 @@ def render_site(archive: Archive, env, posts_per_page: int = 20) -> Site:
         src_uri = f"blog/{year}/index.md"
         site.unlisted_pages[src_uri] = render("year.md", src_uri, year=year, posts=year_posts, years=archive.years)
     for study in archive.case_studies:
-        site.unlisted_pages[study.src_uri] = render_case_study(study, archive, render)
+        site.unlisted_pages[study.src_uri] = render_case_study(study, archive, render, settings)
     site.pages[CASE_STUDIES_INDEX] = render("case-studies.md", CASE_STUDIES_INDEX, studies=archive.case_studies)
-    render_terms(archive, render, site)
+    site.pages[HOME] = render(
+        "home.md",
+        HOME,
+        meta={"edit": _edit_url(settings, HOME_TEMPLATE)},
+        featured=next((s for s in archive.case_studies if s.featured), archive.case_studies[:1] or None),
+        newest=archive.posts[:5],
+        counts={kind: sum(t.kind == kind for t in archive.terms) for kind in KINDS},
+        timeline=_timeline(archive),
+    )
+    render_terms(archive, render, site, settings)
     for post in archive.posts + archive.pages:
         for alias in post.aliases:
             src_uri = alias.lstrip("/") + ("index.html" if alias.endswith("/") else "")
             site.static_files[src_uri] = render("redirect.html", src_uri, post=post)
+    site.static_files.update(render_feeds(archive, settings.site_url, settings.site_name))
     return site
 
 
-def render_case_study(study: CaseStudy, archive: Archive, render) -> str:
+def render_case_study(study: CaseStudy, archive: Archive, render, settings: Settings) -> str:
     """The case study's page: partners, lessons, chapters of sections, figures, source; every
     lesson, partner and model linked to its term page."""
     terms = archive.term_by_key
@@ -75,6 +89,7 @@ def render_case_study(study: CaseStudy, archive: Archive, render) -> str:
         "case-study.md",
         study.src_uri,
         study=study,
+        meta=_entry_meta(study, archive, settings),
         term=term,
         format_figure=format_figure,
         chapters=[(group, list(sections)) for group, sections in groupby(study.sections, key=lambda s: s.group)],
@@ -82,9 +97,10 @@ def render_case_study(study: CaseStudy, archive: Archive, render) -> str:
     )
 
 
-def render_terms(archive: Archive, render, site: Site) -> None:
+def render_terms(archive: Archive, render, site: Site, settings: Settings) -> None:
     """A page per term, an overview per kind, the matrix, and the open-data JSON files."""
     terms = archive.term_by_key
+    vocabulary = _edit_url(settings, source_name(settings.taxonomy_file, settings.root))
     for term in archive.terms:
         evidence = archive.evidence.get(term.key, ())
         together = archive.together.get(term.key, {})
@@ -92,6 +108,7 @@ def render_terms(archive: Archive, render, site: Site) -> None:
             "term.md",
             term.src_uri,
             term=term,
+            meta={"edit": vocabulary, "feeds": [[term.title, *feed_paths(src_uri_to_url(term.src_uri))]]},
             studies=_by_source(e for e in evidence if e.kind != "post"),
             posts=[e for e in evidence if e.kind == "post"],
             neighbours={
@@ -213,7 +230,7 @@ def blog_page_uri(number: int) -> str:
     return BLOG_INDEX if number == 1 else f"blog/page/{number}.md"
 
 
-def _renderer(env):
+def _renderer(env, settings: Settings):
     def render(template: str, src_uri: str, **context) -> str:
         helpers = {
             "here": src_uri,
@@ -222,8 +239,11 @@ def _renderer(env):
             "md": markdown_text,
             "format_date": format_date,
             "excerpt": excerpt,
+            "excerpt_text": lambda text: plain_text(text, 300),
+            "site_name": settings.site_name,
+            "meta": {},
         }
-        return env.get_template(TEMPLATES + template).render(**helpers, **context)
+        return env.get_template(TEMPLATES + template).render(**(helpers | context))
 
     return render
 
@@ -273,3 +293,44 @@ def _pagers(posts: tuple[Post, ...]) -> dict[str, tuple[Post | None, Post | None
 def _chunks(items: tuple, size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _edit_url(settings: Settings, source: str) -> str:
+    return settings.edit_base + source if settings.edit_base and source else ""
+
+
+def _entry_meta(entry: Post | CaseStudy, archive: Archive, settings: Settings) -> dict:
+    """What the theme's head needs about a post or case study: the edit link, the image, the
+    canonical original of a repost, and the schema.org record (JSON-LD)."""
+    organizations = {t.title for t in archive.terms if t.kind == "partners"}
+    if isinstance(entry, Post):
+        names, image, kind = entry.authors, entry.image, "BlogPosting" if entry.kind == "post" else "WebPage"
+        published, description = entry.published.isoformat(), excerpt(entry, 300)
+    else:
+        names, image, kind = tuple(name for name, _ in entry.authors), "", "Article"
+        published, description = entry.published.isoformat(), entry.subtitle or plain_text(entry.summary, 300)
+    record = {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "url": settings.site_url + entry.url,
+        "headline": entry.title,
+        "description": description,
+        "datePublished": published,
+        "author": [{"@type": "Organization" if n in organizations else "Person", "name": n} for n in names],
+        "publisher": {"@type": "Organization", "name": getattr(entry, "organization", "") or settings.site_name},
+    }
+    if image:
+        record["image"] = image
+    return {
+        "edit": _edit_url(settings, entry.source),
+        "image": image,
+        "canonical": getattr(entry, "canonical_url", ""),
+        "published": published,
+        "ld": record,
+    }
+
+
+def _timeline(archive: Archive) -> list[tuple[int, int]]:
+    """(year, posts that year) for every year from the first post to the last, gaps included."""
+    counts = {year: len(posts) for year, posts in archive.years}
+    return [(year, counts.get(year, 0)) for year in range(min(counts), max(counts) + 1)] if counts else []

@@ -1,0 +1,81 @@
+"""RSS 2.0 and Atom feeds, made with feedgen: all posts, and one pair per term."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from feedgen.feed import FeedGenerator
+
+from .index import Archive
+from .model import CaseStudy, Post, src_uri_to_url
+from .posts import plain_text
+
+FEED_SIZE = 50
+RSS, ATOM = "feed.xml", "atom.xml"
+
+
+def feed_paths(folder: str = "") -> tuple[str, str]:
+    """The RSS and Atom paths of the feed for `folder` (`""` for the whole site, `lessons/x/`)."""
+    return folder + RSS, folder + ATOM
+
+
+def render_feeds(archive: Archive, site_url: str, site_name: str) -> dict[str, str]:
+    """Every feed file by its path in the site."""
+    files = {}
+    entries = archive.posts
+    files |= _feed_pair("", f"{site_name}: all posts", f"The newest posts of {site_name}.", entries, site_url)
+    for term in archive.terms:
+        carried = {e.src_uri for e in archive.evidence.get(term.key, ())}
+        items = [entry for entry in archive.case_studies + archive.posts if entry.src_uri in carried]
+        folder = src_uri_to_url(term.src_uri)
+        title = f"{site_name}: {term.title}"
+        files |= _feed_pair(folder, title, f"Posts and case studies about {term.title}.", items, site_url)
+    return files
+
+
+def _feed_pair(folder: str, title: str, description: str, entries, site_url: str) -> dict[str, str]:
+    """The RSS and Atom files of one feed, each naming itself as `rel="self"`."""
+    newest = sorted(entries, key=lambda e: (-e.date.toordinal(), e.src_uri))[:FEED_SIZE]
+    rss_path, atom_path = feed_paths(folder)
+    return {
+        rss_path: _feed(folder, title, description, newest, site_url, rss_path).rss_str(pretty=True).decode(),
+        atom_path: _feed(folder, title, description, newest, site_url, atom_path).atom_str(pretty=True).decode(),
+    }
+
+
+def _feed(folder: str, title: str, description: str, newest, site_url: str, self_path: str) -> FeedGenerator:
+    generator = FeedGenerator()
+    generator.id(site_url + folder)
+    generator.title(title)
+    generator.description(description)
+    generator.link(href=site_url + folder, rel="alternate")
+    generator.link(href=site_url + self_path, rel="self")
+    generator.language("en")
+    generator.updated(_when(newest[0]) if newest else dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    for entry in reversed(newest):  # feedgen lists the last added first
+        _add_entry(generator, entry, site_url)
+    return generator
+
+
+def _add_entry(generator: FeedGenerator, entry: Post | CaseStudy, site_url: str) -> None:
+    url = site_url + entry.url
+    item = generator.add_entry()
+    item.id(url)
+    item.guid(url, permalink=True)
+    item.title(entry.title)
+    item.link(href=url)
+    item.published(_when(entry))
+    item.updated(_when(entry))
+    if isinstance(entry, Post):
+        names, summary = entry.authors, entry.summary or plain_text(entry.body, 400)
+    else:
+        names, summary = tuple(name for name, _ in entry.authors), plain_text(entry.summary, 400)
+    for name in names:
+        item.author({"name": name})
+    item.description(summary or entry.title)
+
+
+def _when(entry: Post | CaseStudy) -> dt.datetime:
+    if isinstance(entry, Post):
+        return entry.published
+    return dt.datetime(entry.date.year, entry.date.month, entry.date.day, tzinfo=dt.UTC)
