@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# MkDocs puts this folder on sys.path only while it executes this file: import the package now.
-import casebook
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
+
+# MkDocs puts this folder on sys.path only while it executes this file: import the package now.
+import casebook
 
 log = get_plugin_logger("casebook")
 _serving = False

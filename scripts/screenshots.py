@@ -6,25 +6,14 @@ light and the dark palette, in Debian's Chromium (/usr/bin/chromium) driven by P
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from casebook.browser import launch_chromium, serve
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = {
     "home": "",
     "post": "blog/2018/11/repost-civic-tech/",
@@ -33,20 +22,7 @@ PAGES = {
     "matrix": "matrix/",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
-SCHEMES = {"light": "light", "dark": "dark"}
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (the standard library's name)
-        pass
-
-
-def serve(site: Path) -> http.server.ThreadingHTTPServer:
-    """A static server for `site` on a free loopback port, running in a thread."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+SCHEMES = ("light", "dark")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     server = serve(args.site)
     base = f"http://127.0.0.1:{server.server_port}/"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         for scheme in SCHEMES:
             for device, width in WIDTHS.items():
                 page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
@@ -73,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
                 page.close()
         browser.close()
     server.shutdown()
+    server.server_close()
     return 0
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from casebook.case_studies import load_case_studies
 from conftest import page_text
+
+from casebook.case_studies import load_case_studies
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "case_studies" / "cfa-first-international-partnerships.yml"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from casebook.posts import CANONICAL_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 import yaml
+
 from casebook.importer import (
     DUPLICATE,
     HOTLINKED,
@@ -24,7 +25,6 @@ from casebook.importer import (
     repair_body,
 )
 from casebook.posts import legacy_paths, parse_post
-
 from scripts.import_posts import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
 from casebook.posts import load_posts, parse_post, read_post
 
 ROOT = Path(__file__).resolve().parents[1]

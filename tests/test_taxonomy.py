@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import yaml
+
 from casebook.index import build_archive
 from casebook.model import Post, Term
 from casebook.taxonomy import load_vocabulary
