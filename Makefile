@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test lock clean screenshots
+.PHONY: setup serve build pdf properdocs zensical test bench lock clean screenshots
 
 setup: $(VENV)/.installed
 
@@ -24,8 +24,29 @@ serve: setup
 build: setup
 	$(BIN)/mkdocs build --strict
 
+# A PDF of each case study beside its page, site/case-studies/SLUG/SLUG.pdf, printed from the
+# built site by Debian's Chromium (/usr/bin/chromium) through Playwright. Run it after
+# `make build`, which needs no browser; the page links to its PDF only once it exists.
+pdf: setup
+	$(BIN)/python scripts/make_pdf.py site
+
+# The same build by ProperDocs, the maintained fork of MkDocs 1.x: same mkdocs.yml, same hooks.
+properdocs: setup
+	$(BIN)/properdocs build --strict
+
+# The site built by Zensical, which runs no hooks: our pipeline first exports it as a plain
+# source tree into export/, then Zensical builds export/site/. The README lists what it lacks.
+zensical: setup
+	$(BIN)/python scripts/export_site.py export
+	cd export && $(CURDIR)/$(BIN)/zensical build --strict --clean
+
 test: setup
 	$(BIN)/python -m pytest
+
+# Build times and memory at 1,000 and 10,000 posts, against Material's blog plugin, Hugo and
+# Jekyll: figures, not tests. Quicker: make bench BENCH_ARGS="--sizes 200 --runs 1".
+bench: setup
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # PNGs of key pages at desktop and phone widths, light and dark, into screenshots/.
 screenshots: build
@@ -40,4 +61,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site export .pytest_cache

@@ -14,6 +14,8 @@ import casebook
 
 log = get_plugin_logger("casebook")
 _serving = False
+_settings: casebook.Settings | None = None
+"""This build's settings, replaced by `on_files` at the start of every build."""
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -27,7 +29,8 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_files(files, config):
     """`files`, every build: run the pipeline and add the generated pages and files.
     Runs before plugins (priority 50) so that search and the sitemap see generated pages."""
-    root = Path(config.config_file_path).parent
+    global _settings
+    root = Path(config.config_file_path).resolve().parent
     settings, problems = casebook.read_settings(
         config.extra.get("casebook"),
         root,
@@ -35,8 +38,11 @@ def on_files(files, config):
         site_url=config.site_url,
         edit_base=casebook.edit_base(config.repo_url, config.edit_uri, Path(config.docs_dir).name),
     )
+    _settings = settings
     taken = frozenset(file.url for file in files.documentation_pages())
-    site = casebook.build_site(settings, config.theme.get_env(), taken)
+    docs = {f.abs_src_path: f.url if f.inclusion.is_included() else None for f in files if f.src_dir == config.docs_dir}
+    existing = frozenset(file.dest_uri for file in files)
+    site = casebook.build_site(settings, config.theme.get_env(), taken, docs_files=docs, existing_files=existing)
     problems += site.problems
     for note in site.notes:
         log.info(f"note: {note}")
@@ -54,6 +60,15 @@ def on_files(files, config):
             if files.get_file_from_path(src_uri) is None:  # a hand-written page wins (e.g. docs/index.md)
                 files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
     return files
+
+
+def on_page_content(html, page, config, files):
+    """`page_content`, every page: sanitise the HTML of the generated pages, which carry
+    contributed content (posts' raw HTML, case studies, the vocabulary); hand-written docs/
+    pages are trusted as they are."""
+    if page.file.generated_by is None:
+        return html
+    return casebook.sanitize_page(html, page.file.src_uri, _settings.iframe_hosts if _settings else ())
 
 
 def on_page_context(context, page, config, nav):

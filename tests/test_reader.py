@@ -23,7 +23,9 @@ def test_home_has_every_section(real_site):
         assert heading in text
     assert 'href="case-studies/cfa-first-international-partnerships/"' in home
     assert re.search(r'href="lessons/">Lessons</a></strong> · \d+', home)
-    assert '<svg width="' in home and 'aria-labelledby="casebook-timeline-title"' in home and 'href="blog/2015/"' in home
+    assert (
+        '<svg width="' in home and 'aria-labelledby="casebook-timeline-title"' in home and 'href="blog/2015/"' in home
+    )
     assert 'href="blog/2023/09/a-vision-for-community-civic-technology/"' in home
 
 

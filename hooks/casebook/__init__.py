@@ -3,5 +3,16 @@ into the pages of the site. Nothing in this package imports MkDocs."""
 
 from .model import Problem, Settings, Site
 from .pipeline import Checked, build_site, check_content, edit_base, read_settings
+from .sanitize import sanitize_page
 
-__all__ = ["Checked", "Problem", "Settings", "Site", "build_site", "check_content", "edit_base", "read_settings"]
+__all__ = [
+    "Checked",
+    "Problem",
+    "Settings",
+    "Site",
+    "build_site",
+    "check_content",
+    "edit_base",
+    "read_settings",
+    "sanitize_page",
+]

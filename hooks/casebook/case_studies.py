@@ -4,16 +4,23 @@ records. Every schema violation becomes a `path:line:col` problem pointing at th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
 from .model import CasePartner, CaseStudy, Figure, Finding, Funding, Lesson, Problem, Section, source_name
+from .posts import DENSE_HINT, MAX_MARKS, dense_markup
+from .sanitize import is_web_url
 from .schema import check_against_schema, did_you_mean, load_validator
-from .yamltext import YamlError, locate, parse_yaml
+from .yamltext import MAX_YAML_BYTES, SourceError, YamlError, locate, parse_yaml, read_source
 
 SCHEMA_NAME = "case-study.schema.json"
+URL_HINT = "write the full address, with no spaces, quotes or angle brackets"
+RAW_HTML = re.compile(r"<(?!https?://)[a-zA-Z!?/]")
+RAW_HTML_HINT = "write Markdown; for a < that starts no tag, write &lt;"
+KEY_HINT = "write each key as a word followed by a colon, e.g. `title: ...`"
 
 
 def load_case_studies(folder: Path, root: Path) -> tuple[list[CaseStudy], list[Problem]]:
@@ -42,9 +49,17 @@ def read_case_study(path: Path, root: Path, validator: Draft202012Validator) -> 
     """One case-study file as a record (None when it has problems) and its problems."""
     source = source_name(path, root)
     try:
-        data, node = parse_yaml(path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n"))
-    except UnicodeDecodeError:
-        return None, [Problem(source, 1, "the file is not UTF-8 text", "save the file with UTF-8 encoding")]
+        text = read_source(path, MAX_YAML_BYTES)
+    except SourceError as error:
+        return None, [Problem(source, error.line, str(error), error.hint)]
+    return parse_case_study(text, source, validator)
+
+
+def parse_case_study(text: str, source: str, validator: Draft202012Validator) -> tuple[CaseStudy | None, list[Problem]]:
+    """A case study's YAML text as a record (None when it has problems) and its problems;
+    `source` names it in problems."""
+    try:
+        data, node = parse_yaml(text)
     except YamlError as error:
         return None, [Problem(source, error.line, f"not valid YAML: {error}", error.hint, error.column)]
 
@@ -54,8 +69,15 @@ def read_case_study(path: Path, root: Path, validator: Draft202012Validator) -> 
 
     if not isinstance(data, dict):
         return None, [problem((), "a case study must be a group of `key: value` lines", "see the schema")]
-    problems = check_against_schema(data, validator, problem)
+    odd_keys = [problem(path, "a key here is not text", KEY_HINT) for path in non_text_keys(data)]
+    if odd_keys:
+        return None, odd_keys
+    problems = check_against_schema(data, validator, problem, "the case study")
     problems += check_unique_ids(data, problem)
+    problems += check_text(data, problem)
+    url = data.get("source", {}).get("url") if isinstance(data.get("source"), dict) else None
+    if isinstance(url, str) and not problems and not is_web_url(url):
+        problems.append(problem(("source", "url"), f"source.url '{url}' is not a web address", URL_HINT))
     if problems:
         return None, sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.message))
     return build_case_study(source, data, node), []
@@ -68,10 +90,10 @@ def check_unique_ids(data: dict, problem) -> list[Problem]:
         items = data.get(list_name)
         if not isinstance(items, list):
             continue
-        counts = Counter(item.get("id") for item in items if isinstance(item, dict))
+        counts = Counter(_text_id(item) for item in items)
         seen = set()
         for index, item in enumerate(items):
-            item_id = item.get("id") if isinstance(item, dict) else None
+            item_id = _text_id(item)
             if item_id is not None and counts[item_id] > 1 and item_id in seen:
                 problems.append(
                     problem(
@@ -81,9 +103,11 @@ def check_unique_ids(data: dict, problem) -> list[Problem]:
                     )
                 )
             seen.add(item_id)
-    section_ids = {s.get("id") for s in data.get("sections") or [] if isinstance(s, dict)}
-    for index, figure in enumerate(data.get("figures") or []):
-        if isinstance(figure, dict) and figure.get("section") and figure["section"] not in section_ids:
+    sections, figures = data.get("sections"), data.get("figures")
+    section_ids = {_text_id(s) for s in sections if _text_id(s)} if isinstance(sections, list) else set()
+    for index, figure in enumerate(figures if isinstance(figures, list) else []):
+        section = figure.get("section") if isinstance(figure, dict) else None
+        if isinstance(section, str) and section and section not in section_ids:
             problems.append(
                 problem(
                     ("figures", index, "section"),
@@ -92,6 +116,52 @@ def check_unique_ids(data: dict, problem) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_text(data, problem) -> list[Problem]:
+    """Case studies are Markdown: raw HTML in them is refused (inside the page's Markdown
+    blocks, Python-Markdown can take minutes over unbalanced HTML), and so is a paragraph
+    dense enough with marks to slow Markdown down."""
+    problems = []
+    for path, text in strings(data):
+        if RAW_HTML.search(text):
+            problems.append(problem(path, "raw HTML is not allowed in a case study", RAW_HTML_HINT))
+        elif dense_markup(text):
+            problems.append(problem(path, f"a paragraph here has more than {MAX_MARKS} Markdown marks", DENSE_HINT))
+    return problems
+
+
+def strings(data, path: tuple = ()):
+    """(path, text) of every string in `data`."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings(value, path + (index,))
+
+
+def _text_id(item) -> str | None:
+    """An item's `id` when it is text (the schema reports any other)."""
+    item_id = item.get("id") if isinstance(item, dict) else None
+    return item_id if isinstance(item_id, str) else None
+
+
+def non_text_keys(data, path: tuple = ()) -> list[tuple]:
+    """The path of every mapping that has a key which is not text (`? [a]`, `1: x`, a bare `?`):
+    the schema's messages name keys as text."""
+    found = []
+    if isinstance(data, dict):
+        if any(not isinstance(key, str) for key in data):
+            found.append(path)
+        for key, value in data.items():
+            found += non_text_keys(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += non_text_keys(value, path + (index,))
+    return found
 
 
 def build_case_study(source: str, data: dict, node) -> CaseStudy:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from feedgen.feed import FeedGenerator
 
@@ -72,7 +73,7 @@ def _add_entry(generator: FeedGenerator, entry: Post | CaseStudy, site_url: str)
         names, summary = tuple(name for name, _ in entry.authors), plain_text(entry.summary, 400)
     for name in names:
         item.author({"name": name})
-    item.description(summary or entry.title)
+    item.description(html.escape(summary or entry.title))  # readers treat it as HTML
 
 
 def _when(entry: Post | CaseStudy) -> dt.datetime:

@@ -96,6 +96,8 @@ class Settings:
     """Absolute, with a trailing slash: feeds and structured data need absolute links."""
     edit_base: str = ""
     """Where a source file is edited, e.g. `https://github.com/org/repo/edit/main/`; empty: no edit links."""
+    iframe_hosts: tuple[str, ...] = ()
+    """Hosts whose iframes (embedded videos) posts and case studies may keep; all others are removed."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,14 @@ the scripts and the tests."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .case_studies import load_case_studies
 from .index import Archive, build_archive
+from .manifest import MANIFEST, check_outputs, not_read_notes, render_manifest
 from .model import LOCAL_URL, Problem, Settings, Site, source_name
 from .posts import load_posts, unloaded_references
 from .render import render_site
@@ -16,6 +19,7 @@ from .validate import validate_case_studies, validate_urls
 
 TAXONOMY_SCHEMA = "taxonomy.schema.json"
 """The vocabulary's schema sits beside it."""
+HOST = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 
 
 def read_settings(
@@ -25,7 +29,7 @@ def read_settings(
     the site's name, address and edit link base from the rest of mkdocs.yml."""
     options = dict(options or {})
     problems = []
-    known = {"posts_dir", "case_studies_dir", "taxonomy", "posts_per_page"}
+    known = {"posts_dir", "case_studies_dir", "taxonomy", "posts_per_page", "iframe_hosts"}
     for key in sorted(set(options) - known):
         problems.append(
             Problem(
@@ -39,6 +43,17 @@ def read_settings(
     if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
         problems.append(Problem("mkdocs.yml", None, "extra.casebook.posts_per_page must be a whole number above 0"))
         per_page = 20
+    iframe_hosts = options.get("iframe_hosts", [])
+    if not isinstance(iframe_hosts, list) or not all(isinstance(h, str) and HOST.match(h) for h in iframe_hosts):
+        problems.append(
+            Problem(
+                "mkdocs.yml",
+                None,
+                "extra.casebook.iframe_hosts must be a list of host names",
+                "for example: iframe_hosts: [www.youtube-nocookie.com, player.vimeo.com]",
+            )
+        )
+        iframe_hosts = []
     settings = Settings(
         root=root,
         posts_dir=root / options.get("posts_dir", "posts"),
@@ -48,6 +63,7 @@ def read_settings(
         site_name=site_name,
         site_url=(site_url.rstrip("/") + "/") if site_url else LOCAL_URL,
         edit_base=edit_base,
+        iframe_hosts=tuple(host.lower() for host in iframe_hosts),
     )
     return settings, problems
 
@@ -91,8 +107,23 @@ def check_content(settings: Settings, taken_urls: frozenset[str] = frozenset()) 
     return Checked(archive, tuple(problems), tuple(notes))
 
 
-def build_site(settings: Settings, env, taken_urls: frozenset[str] = frozenset()) -> Site:
-    """Every generated page and file, with the content's problems and notes."""
+def build_site(
+    settings: Settings,
+    env,
+    taken_urls: frozenset[str] = frozenset(),
+    *,
+    docs_files: Mapping[str, str | None] | None = None,
+    existing_files: frozenset[str] = frozenset(),
+) -> Site:
+    """Every generated page and file, with the content's problems and notes, and the
+    manifest of the build. `docs_files` maps each file of docs/ (absolute path) to its URL, or
+    None when excluded; `existing_files` are the output paths of docs/ and the theme, which
+    no generated file may replace."""
     checked = check_content(settings, taken_urls)
     site = render_site(checked.archive, env, settings)
-    return replace(site, problems=checked.problems, notes=checked.notes)
+    vocabulary = source_name(settings.taxonomy_file, settings.root)
+    site, output_problems = check_outputs(site, checked.archive, existing_files, vocabulary)
+    problems = checked.problems + tuple(output_problems)
+    manifest = render_manifest(checked.archive, site, settings, problems, docs_files or {})
+    notes = checked.notes + tuple(not_read_notes(settings))
+    return replace(site, static_files=site.static_files | {MANIFEST: manifest}, problems=problems, notes=notes)

@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlsplit
 import frontmatter
 
 from .model import KINDS, Post, Problem, source_name
-from .yamltext import YamlError, locate, parse_datetime, parse_yaml
+from .sanitize import is_web_url
+from .yamltext import SourceError, YamlError, locate, parse_datetime, parse_yaml, read_source
 
 POST_SUFFIXES = (".md", ".html")
 
@@ -62,6 +63,32 @@ LEGACY_FIELDS = (
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 MORE_SEPARATOR = "<!--more-->"
+MAX_POST_BYTES = 1_000_000
+"""A post file's largest size: the biggest real post is 0.6 MB, and converting 10 MB of
+Markdown takes Python-Markdown about 15 s."""
+MAX_FRONT_MATTER = 256_000
+"""The front matter's largest size, in characters: real ones stay under 2 kB, and PyYAML reads
+about 1 MB a second."""
+MAX_HTML_DEPTH = 100
+MAX_INDENT = 200
+MAX_EMPHASIS_RUN = 500
+MAX_MARKS = 2_000
+"""Limits of `check_body` and `dense_markup`: Python-Markdown exhausts Python's stack at about
+330 nested `markdown` blocks or admonitions, 500 nested list levels or 2,000 emphasis marks in
+a row; its inline processing slows down with the square of the marks in one paragraph (20,000
+escaped brackets take 1.7 s, 200,000 minutes); nh3 slows down with the square of the HTML
+depth (16 s at 100,000 levels). Real content stays far below: 8 levels, 16 columns, 6 marks in
+a row, 371 marks in a paragraph."""
+_MARKS = re.compile(r"[\\`*_{}\[\]()#+!|~<>&-]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_START_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^<>]*?(/?)>")
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "  # void
+    "p li dt dd tr td th thead tbody tfoot option".split()  # closed by their next sibling
+)
+_EMPHASIS_RUN = re.compile(rf"[*_]{{{MAX_EMPHASIS_RUN + 1},}}")
 
 
 def load_posts(posts_dir: Path, root: Path) -> tuple[list[Post], list[Problem]]:
@@ -89,9 +116,9 @@ def unloaded_references(posts_dir: Path, root: Path, posts: list[Post]) -> list[
         source = source_name(path, root)
         if source not in loaded:
             try:
-                text = path.read_bytes().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                continue
+                text = read_source(path, MAX_POST_BYTES)
+            except SourceError:
+                continue  # reported by the loader
             references += [(source, kind, term_id, line) for kind, term_id, line in read_term_ids(text)]
     return references
 
@@ -120,25 +147,16 @@ def read_term_ids(text: str) -> list[tuple[str, str, int]]:
 def read_post(path: Path, root: Path) -> tuple[Post | None, list[Problem]]:
     """One post file as a `Post` (None when it cannot be built) and its problems."""
     source = source_name(path, root)
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, [
-            Problem(
-                source,
-                line,
-                "the file is not UTF-8 text: this line has a character in another encoding",
-                "save the file with UTF-8 encoding",
-            )
-        ]
+        text = read_source(path, MAX_POST_BYTES)
+    except SourceError as error:
+        return None, [Problem(source, error.line, str(error), error.hint)]
     return parse_post(text, source)
 
 
 def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
     """Parse a post's text; `source` names it in problems and decides its file-name fallbacks."""
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta, node, body = {}, None, text
     if text.startswith("---"):
         try:
@@ -147,6 +165,9 @@ def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
             return None, [
                 Problem(source, 1, "the front matter is never closed", "end it with a line of three dashes: ---")
             ]
+        if len(front) > MAX_FRONT_MATTER:
+            message = f"the front matter is {len(front) / 1e3:.0f} kB; the limit is {MAX_FRONT_MATTER / 1e3:g} kB"
+            return None, [Problem(source, 1, message, "move long text into the body of the post")]
         try:
             meta, node = parse_yaml(front)
         except YamlError as error:
@@ -161,8 +182,11 @@ def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
     def line_of(key: str | None) -> int:
         return locate(node, (key,), key=True)[0] if key else 1
 
-    if problems:
-        return None, [Problem(source, line_of(key), message, hint) for key, message, hint in problems]
+    offset = text[: len(text) - len(body)].count("\n")
+    found = [Problem(source, line_of(key), message, hint) for key, message, hint in problems]
+    found += [Problem(source, offset + line, message, hint) for line, message, hint in check_body(body)]
+    if found:
+        return None, found
     lines = {name: line_of(key) for name, key in keys.items()}
     return Post(source=source, body=body.strip("\n") + "\n", lines=lines, **fields), []
 
@@ -193,6 +217,10 @@ def normalise_front_matter(meta: dict, file_name: str, body: str) -> tuple[dict,
             fields["aliases"] += tuple(a for a in legacy_paths(value) if a not in fields["aliases"])
         except ValueError as error:
             problems.append((key, f"'{key}' {error}", HINTS["aliases"]))
+    for name in ("title", "summary", "authors", "categories", "tags"):
+        texts = fields.get(name, ())
+        if any(dense_markup(text) for text in ((texts,) if isinstance(texts, str) else texts)):
+            problems.append((raw[name][0], f"'{raw[name][0]}' has more than {MAX_MARKS} Markdown marks", DENSE_HINT))
     problems += misspelt_fields(meta)
     if "title" not in raw:
         problems.append((None, "the post has no title", "add a line `title: ...` to the front matter"))
@@ -316,6 +344,20 @@ def as_slug(value: object) -> str:
     return slug
 
 
+def as_url(value: object) -> str:
+    url = as_text(value)
+    if not is_web_url(url):
+        raise ValueError(f"is '{url}', which is not a web address (http:// or https://, no spaces or quotes)")
+    return url
+
+
+def as_image(value: object) -> str:
+    image = as_text(value)
+    if re.match(r"^[a-zA-Z][\w+.-]*:", image) and not is_web_url(image):
+        raise ValueError(f"is '{image}': an image is a web address (http:// or https://) or a path")
+    return image
+
+
 def as_bool(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"must be true or false, not '{value}'")
@@ -332,9 +374,9 @@ COERCE = {
     "authors": as_texts,
     "summary": as_text,
     "slug": as_slug,
-    "image": as_text,
-    "original_url": as_text,
-    "canonical_url": as_text,
+    "image": as_image,
+    "original_url": as_url,
+    "canonical_url": as_url,
     "draft": as_bool,
     "categories": as_texts,
     "tags": as_texts,
@@ -348,6 +390,8 @@ HINTS = {
     "slug": "for example: slug: seven-tips-for-organizing",
     "draft": "write draft: true or draft: false",
     "aliases": "list old site paths, e.g. aliases: [/2015/01/20/old-post/]",
+    "original_url": "write the full address, e.g. https://medium.com/@codeforall/x",
+    "canonical_url": "write the full address, e.g. https://medium.com/@codeforall/x",
 }
 
 
@@ -362,6 +406,71 @@ def legacy_paths(value: object) -> tuple[str, ...]:
         last = segments[-1]
         paths.append("/" + "/".join(segments) + ("" if "." in last else "/"))
     return tuple(paths)
+
+
+def check_body(body: str) -> list[tuple[int, str, str]]:
+    """(line in `body`, message, hint) for structures nested so deep that rendering would be
+    slow or exhaust Python's stack: HTML elements, indentation (nested lists, blocks) and runs
+    of emphasis marks. Real posts stay far below the limits (8 levels, 16 columns, 6 marks)."""
+    problems = []
+    stack = []
+    for match in _HTML_TAG.finditer(body):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _NOT_NESTING or match.group(3):
+            continue
+        if not closing:
+            stack.append(name)
+            if len(stack) > MAX_HTML_DEPTH:
+                line = body.count("\n", 0, match.start()) + 1
+                message = f"the HTML is nested more than {MAX_HTML_DEPTH} elements deep"
+                problems.append((line, message, "close the elements you open, or flatten the markup"))
+                break
+        elif name in stack:
+            while stack.pop() != name:
+                pass
+    for number, line in enumerate(body.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if indent > MAX_INDENT // 4 and len(line[:indent].expandtabs(4)) > MAX_INDENT:
+            problems.append((number, f"the line is indented more than {MAX_INDENT} columns", "indent it less"))
+            break
+    run = _EMPHASIS_RUN.search(body)
+    if run:
+        line = body.count("\n", 0, run.start()) + 1
+        problems.append((line, f"a run of more than {MAX_EMPHASIS_RUN} * or _ marks", "shorten it"))
+    dense = dense_markup(body)
+    if dense:
+        problems.append((dense, f"a paragraph with more than {MAX_MARKS} Markdown or HTML marks", DENSE_HINT))
+    attribute = next((tag for tag in _START_TAG.finditer(body) if _has_markdown_attribute(tag.group())), None)
+    if attribute:
+        # Python-Markdown's md_in_html takes minutes over some unbalanced HTML inside such blocks.
+        problems.append(
+            (
+                body.count("\n", 0, attribute.start()) + 1,
+                "HTML with a `markdown` attribute is not supported in posts",
+                "remove the attribute, and write the Markdown outside the HTML element",
+            )
+        )
+    return problems
+
+
+def _has_markdown_attribute(tag: str) -> bool:
+    return re.search(r"\smarkdown\b", _QUOTED.sub('""', tag), re.I) is not None
+
+
+DENSE_HINT = "split it into paragraphs, or remove repeated marks: Markdown slows down on such text"
+
+
+def dense_markup(text: str) -> int | None:
+    """The line of the first paragraph of `text` with more than `MAX_MARKS` Markdown or HTML
+    marks (`\\ * _ [ ] ( ) < > & -`...), or None."""
+    if len(text) <= MAX_MARKS:
+        return None
+    start = 0
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        if len(paragraph) > MAX_MARKS and len(_MARKS.findall(paragraph)) > MAX_MARKS:
+            return text.count("\n", 0, text.find(paragraph, start)) + 1
+        start += len(paragraph)
+    return None
 
 
 def misspelt_fields(meta: dict) -> list[tuple]:

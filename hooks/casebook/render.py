@@ -11,6 +11,16 @@ import posixpath
 import re
 from itertools import groupby
 
+from .citation import (
+    CITE_FILES,
+    PDF_CSS,
+    STYLES,
+    citation_files,
+    citation_record,
+    citation_tags,
+    format_citation,
+    load_styles,
+)
 from .feeds import feed_paths, render_feeds
 from .index import Archive, Evidence
 from .model import KINDS, CaseStudy, Figure, Post, Settings, Site, Term, source_name, src_uri_to_url
@@ -22,6 +32,9 @@ HOME_TEMPLATE = "overrides/fragments/casebook/home.md"
 BLOG_INDEX = "blog/index.md"
 CASE_STUDIES_INDEX = "case-studies/index.md"
 MATRIX = "matrix.md"
+PRINT_LINKS_CSS = "stylesheets/print-links.css"
+"""Generated beside docs/stylesheets/print.css, which writes the address after external links:
+the exemption of the site's own (mkdocs.yml lists it in extra_css)."""
 KIND_TITLES = {"lessons": "Lessons", "partners": "Partners", "models": "Models of collaboration"}
 
 
@@ -30,13 +43,19 @@ def render_site(archive: Archive, env, settings: Settings) -> Site:
     site = Site()
     render = _renderer(env, settings)
     pagers = _pagers(archive.posts)
+    organizations = frozenset(t.title for t in archive.terms if t.kind == "partners")
     for post in archive.posts + archive.pages + archive.drafts:
         target = site.draft_pages if post.draft else site.unlisted_pages if post.kind == "post" else site.pages
+        # Posts are cited more briefly than case studies: downloads and tags, no CSL
+        # formatting, which costs milliseconds per entry (README: "Citing, printing and PDFs").
+        record = citation_record(post, settings, organizations) if post.kind == "post" else None
+        cite = _cite(post, record, site.draft_pages if post.draft else site.static_files) if record else None
         target[post.src_uri] = render(
             "post.md",
             post.src_uri,
             post=post,
-            meta=_entry_meta(post, archive, settings),
+            meta=_entry_meta(post, archive, settings, cite),
+            cite=cite,
             pager=pagers.get(post.source),
             terms=_terms_of(archive, post.src_uri),
             related=_related(archive, post.src_uri),
@@ -51,14 +70,19 @@ def render_site(archive: Archive, env, settings: Settings) -> Site:
     for year, year_posts in archive.years:
         src_uri = f"blog/{year}/index.md"
         site.unlisted_pages[src_uri] = render("year.md", src_uri, year=year, posts=year_posts, years=archive.years)
+    styles = load_styles() if archive.case_studies else {}  # parsed once per build, never per entry
     for study in archive.case_studies:
-        site.unlisted_pages[study.src_uri] = render_case_study(study, archive, render, settings)
+        record = citation_record(study, settings, organizations)
+        cite = _cite(study, record, site.static_files, styles, with_pdf=True)
+        site.unlisted_pages[study.src_uri] = render_case_study(study, archive, render, settings, cite)
     site.pages[CASE_STUDIES_INDEX] = render("case-studies.md", CASE_STUDIES_INDEX, studies=archive.case_studies)
     site.pages[HOME] = render(
         "home.md",
         HOME,
         meta={"edit": _edit_url(settings, HOME_TEMPLATE)},
-        featured=next((s for s in archive.case_studies if s.featured), archive.case_studies[:1] or None),
+        featured=next(
+            (s for s in archive.case_studies if s.featured), archive.case_studies[0] if archive.case_studies else None
+        ),
         newest=archive.posts[:5],
         counts={kind: sum(t.kind == kind for t in archive.terms) for kind in KINDS},
         timeline=_timeline(archive),
@@ -66,15 +90,25 @@ def render_site(archive: Archive, env, settings: Settings) -> Site:
     render_terms(archive, render, site, settings)
     for post in archive.posts + archive.pages:
         for alias in post.aliases:
-            src_uri = alias.lstrip("/") + ("index.html" if alias.endswith("/") else "")
+            src_uri = redirect_uri(alias)
             site.static_files[src_uri] = render("redirect.html", src_uri, post=post)
     site.static_files.update(render_feeds(archive, settings.site_url, settings.site_name))
+    site.static_files[PRINT_LINKS_CSS] = render_print_links(settings.site_url)
     return site
 
 
-def render_case_study(study: CaseStudy, archive: Archive, render, settings: Settings) -> str:
-    """The case study's page: partners, lessons, chapters of sections, figures, source; every
-    lesson, partner and model linked to its term page."""
+def render_print_links(site_url: str) -> str:
+    """CSS: in print, no address after links into the site. The HTML's internal links are
+    relative, but Material's instant navigation makes them absolute, on the site's address,
+    and `make pdf` points them at it; only a stylesheet that knows the address tells them
+    from external links."""
+    prefix = json.dumps(site_url, ensure_ascii=False)
+    return f"@media print {{\n  .md-typeset a[href^={prefix}]::after {{\n    content: none;\n  }}\n}}\n"
+
+
+def render_case_study(study: CaseStudy, archive: Archive, render, settings: Settings, cite: dict | None = None) -> str:
+    """The case study's page: partners, lessons, chapters of sections, figures, source and
+    citation; every lesson, partner and model linked to its term page."""
     terms = archive.term_by_key
 
     def term(kind: str, term_id: str, label: str = "") -> str:
@@ -89,7 +123,8 @@ def render_case_study(study: CaseStudy, archive: Archive, render, settings: Sett
         "case-study.md",
         study.src_uri,
         study=study,
-        meta=_entry_meta(study, archive, settings),
+        meta=_entry_meta(study, archive, settings, cite),
+        cite=cite,
         term=term,
         format_figure=format_figure,
         chapters=[(group, list(sections)) for group, sections in groupby(study.sections, key=lambda s: s.group)],
@@ -225,6 +260,11 @@ def format_figure(figure: Figure) -> str:
     return f"{figure.qualifier} {text}".strip()
 
 
+def redirect_uri(alias: str) -> str:
+    """Where the redirect page of a legacy path goes: `/2015/01/20/x/` -> `2015/01/20/x/index.html`."""
+    return alias.lstrip("/") + ("index.html" if alias.endswith("/") else "")
+
+
 def blog_page_uri(number: int) -> str:
     """`blog/index.md` for the first page of the blog index, `blog/page/N.md` after it."""
     return BLOG_INDEX if number == 1 else f"blog/page/{number}.md"
@@ -299,9 +339,10 @@ def _edit_url(settings: Settings, source: str) -> str:
     return settings.edit_base + source if settings.edit_base and source else ""
 
 
-def _entry_meta(entry: Post | CaseStudy, archive: Archive, settings: Settings) -> dict:
+def _entry_meta(entry: Post | CaseStudy, archive: Archive, settings: Settings, cite: dict | None = None) -> dict:
     """What the theme's head needs about a post or case study: the edit link, the image, the
-    canonical original of a repost, and the schema.org record (JSON-LD)."""
+    canonical original of a repost, the schema.org record (JSON-LD) and, from the citation
+    record, the Highwire Press `citation_*` tags."""
     organizations = {t.title for t in archive.terms if t.kind == "partners"}
     if isinstance(entry, Post):
         names, image, kind = entry.authors, entry.image, "BlogPosting" if entry.kind == "post" else "WebPage"
@@ -327,7 +368,33 @@ def _entry_meta(entry: Post | CaseStudy, archive: Archive, settings: Settings) -
         "canonical": getattr(entry, "canonical_url", ""),
         "published": published,
         "ld": record,
+        "citation": cite["tags"] if cite else [],
+        "pdf_css": cite["pdf_css"] if cite else "",
     }
+
+
+def _cite(entry: Post | CaseStudy, record: dict, files: dict[str, str], styles=None, with_pdf: bool = False) -> dict:
+    """What the templates and the head need to cite an entry: the citation in each parsed CSL
+    style, the downloads (added to `files`, beside the page), the PDF that `make pdf` writes
+    beside the page when `with_pdf`, and the `citation_*` tags."""
+    folder = entry.src_uri.removesuffix(".md") + "/"
+    files.update({folder + name: text for name, text in citation_files(record).items()})
+    pdf = f"{entry.slug}.pdf" if with_pdf else ""
+    return {
+        "url": record["URL"],
+        "styles": [
+            (key, STYLES[key][0], *_both(format_citation(record, style))) for key, style in (styles or {}).items()
+        ],
+        "files": {name.rsplit(".", 1)[1]: folder + name for name in CITE_FILES},
+        "pdf": folder + pdf if pdf else "",
+        "pdf_css": folder + PDF_CSS if pdf else "",
+        "tags": citation_tags(record, record["URL"] + pdf if pdf else ""),
+    }
+
+
+def _both(formatted: str) -> tuple[str, str]:
+    """A citation as HTML and as the plain text that readers copy."""
+    return formatted, html.unescape(re.sub(r"<[^>]+>", "", formatted))
 
 
 def _timeline(archive: Archive) -> list[tuple[int, int]]:

@@ -29,14 +29,14 @@ def load_validator(schema_path: Path) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def check_against_schema(data, validator: Draft202012Validator, problem) -> list[Problem]:
+def check_against_schema(data, validator: Draft202012Validator, problem, subject: str) -> list[Problem]:
     """Every violation of the schema, in file order; `problem(path, message, hint, key=False)`
     locates each."""
-    problems = [p for error in validator.iter_errors(data) for p in explain(error, problem)]
+    problems = [p for error in validator.iter_errors(data) for p in explain(error, problem, subject)]
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.message))
 
 
-def explain(error: ValidationError, problem) -> list[Problem]:
+def explain(error: ValidationError, problem, subject: str) -> list[Problem]:
     """A schema error in words a contributor understands, at the node it is about."""
     where = tuple(error.absolute_path)
     name = _name(where)
@@ -55,12 +55,10 @@ def explain(error: ValidationError, problem) -> list[Problem]:
         ]
     if validator == "required":
         missing = [key for key in expected if key not in instance]
-        return [
-            problem(where, f"{name or 'the case study'} is missing '{key}'", f"add `{key}: ...`") for key in missing
-        ]
+        return [problem(where, f"{name or subject} is missing '{key}'", f"add `{key}: ...`") for key in missing]
     if validator == "type":
         wanted = " or ".join(TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-        return [problem(where, f"{name} should be {wanted}, not {_describe(instance)}")]
+        return [problem(where, f"{name or subject} should be {wanted}, not {_describe(instance)}")]
     if validator == "format" and expected == "date":
         return [problem(where, f"{name} '{instance}' is not a real date", "write it as YYYY-MM-DD, e.g. 2015-01-20")]
     if validator == "pattern":
@@ -82,7 +80,7 @@ def explain(error: ValidationError, problem) -> list[Problem]:
         ]
     if validator == "uniqueItems":
         return [problem(where, f"{name} lists the same item twice", "remove the repeated item")]
-    return [problem(where, f"{name or 'the case study'}: {error.message}")]
+    return [problem(where, f"{name or subject}: {error.message}")]
 
 
 def _name(path: tuple) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from .case_studies import KEY_HINT, non_text_keys, strings
 from .model import KINDS, CaseStudy, Post, Problem, Term, source_name
+from .posts import DENSE_HINT, MAX_MARKS, dense_markup
+from .sanitize import is_web_url
 from .schema import check_against_schema, did_you_mean, load_validator
-from .yamltext import YamlError, locate, parse_yaml
+from .yamltext import MAX_YAML_BYTES, SourceError, YamlError, locate, parse_yaml, read_source
 
 
 def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Term, ...], list[Problem]]:
@@ -18,17 +21,25 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
             Problem(source, None, "the vocabulary file is missing", "create it, or set extra.casebook.taxonomy")
         ]
     try:
-        data, node = parse_yaml(path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n"))
-    except (UnicodeDecodeError, YamlError) as error:
-        line, column = (error.line, error.column) if isinstance(error, YamlError) else (1, 1)
-        hint = error.hint if isinstance(error, YamlError) else "save the file with UTF-8 encoding"
-        return (), [Problem(source, line, f"not valid YAML: {error}", hint, column)]
+        data, node = parse_yaml(read_source(path, MAX_YAML_BYTES))
+    except SourceError as error:
+        return (), [Problem(source, error.line, str(error), error.hint)]
+    except YamlError as error:
+        return (), [Problem(source, error.line, f"not valid YAML: {error}", error.hint, error.column)]
 
     def problem(location: tuple, message: str, hint: str = "", key: bool = False) -> Problem:
         line, column = locate(node, location, key=key)
         return Problem(source, line, message, hint, column)
 
-    problems = check_against_schema(data, load_validator(schema_path), problem)
+    odd_keys = [problem(path, "a key here is not text", KEY_HINT) for path in non_text_keys(data)]
+    if odd_keys:
+        return (), odd_keys
+    problems = check_against_schema(data, load_validator(schema_path), problem, "the vocabulary")
+    problems += [
+        problem(path, f"a paragraph here has more than {MAX_MARKS} Markdown marks", DENSE_HINT)
+        for path, text in strings(data)
+        if dense_markup(text)
+    ]
     if problems:
         return (), problems
     terms, seen, aliases = [], set(), {}
@@ -38,6 +49,14 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
             if (kind, item["id"]) in seen:
                 problems.append(problem(where, f"{kind} has the id '{item['id']}' twice", "give each term its own id"))
             seen.add((kind, item["id"]))
+            if item.get("website") and not is_web_url(item["website"]):
+                problems.append(
+                    problem(
+                        (kind, index, "website"),
+                        f"the website '{item['website']}' is not a web address",
+                        "write the full address, with no spaces, quotes or angle brackets",
+                    )
+                )
             for n, alias in enumerate(item.get("aliases", ())):
                 owner = aliases.setdefault(alias.casefold(), (kind, item["id"]))
                 if owner != (kind, item["id"]):

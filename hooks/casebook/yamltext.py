@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 
@@ -20,18 +21,68 @@ class YamlError(ValueError):
         self.hint = hint or "check the indentation, and put quotes around values that contain ': '"
 
 
+class SourceError(ValueError):
+    """A file that cannot be read as text: too big, or not UTF-8; with its line and a hint."""
+
+    def __init__(self, message: str, line: int, hint: str):
+        super().__init__(message)
+        self.line = line
+        self.hint = hint
+
+
+MAX_YAML_BYTES = 1_000_000
+"""The largest case study or vocabulary file: the seed case study is 62 kB, and PyYAML reads
+about 1 MB a second."""
 ALIAS_MESSAGE = "YAML aliases (*name) are not allowed here"
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings accepted: real files stay under 10, and PyYAML
+recurses once per level (a few hundred levels exhaust Python's stack)."""
+ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
+"""Explicit tags accepted: none, or `!!str`. Others (`!!timestamp`, `!!binary`, `!!set`...)
+build values our checks do not expect, and some raise errors that are not YAML errors."""
+HINTS = {
+    ALIAS_MESSAGE: "write the value out in full instead of pointing to it",
+    "tab": "indent with spaces: YAML does not allow tabs there",
+    "tag": "remove the tag and write the value as plain text",
+    "depth": "flatten the data: nothing in these files needs that many levels",
+    "duplicate": "remove one of the two, or merge them",
+}
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML without implicit timestamps (we parse dates ourselves, with line numbers)
-    and without aliases (a few aliased lines can otherwise expand to gigabytes)."""
+    """Safe YAML without implicit timestamps (we parse dates ourselves, with line numbers),
+    without aliases (a few aliased lines can otherwise expand to gigabytes), with plain tags
+    only, at most `MAX_DEPTH` levels deep, and with every key of a mapping used once."""
 
     def compose_node(self, parent, index):
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(None, None, ALIAS_MESSAGE, event.start_mark)
+        event = self.peek_event()
+        if isinstance(event, NodeEvent) and getattr(event, "tag", None) not in ALLOWED_TAGS:
+            message = f"the YAML tag {event.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed here"
+            raise yaml.composer.ComposerError(None, None, message, event.start_mark)
+        if isinstance(event, CollectionStartEvent):
+            self._depth = getattr(self, "_depth", 0) + 1
+            if self._depth > MAX_DEPTH:
+                message = f"the YAML is nested more than {MAX_DEPTH} levels deep"
+                raise yaml.composer.ComposerError(None, None, message, event.start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
         return super().compose_node(parent, index)
+
+    def compose_mapping_node(self, anchor):
+        node = super().compose_mapping_node(anchor)
+        seen: dict[str, Node] = {}
+        for key, _ in node.value:
+            if isinstance(key, ScalarNode):
+                first = seen.setdefault(key.value, key)
+                if first is not key:
+                    message = f"the key '{key.value}' appears twice (first on line {first.start_mark.line + 1})"
+                    raise yaml.composer.ComposerError(None, None, message, key.start_mark)
+        return node
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -42,20 +93,62 @@ _Loader.yaml_implicit_resolvers = {
 
 def parse_yaml(text: str) -> tuple[object, Node | None]:
     """Return the data and the node tree (for line numbers); raise `YamlError` on bad syntax."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # checks that every character is allowed in YAML
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or error.context or "invalid YAML"
-        hint = "write the value out in full instead of pointing to it" if message == ALIAS_MESSAGE else ""
-        raise YamlError(message, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, hint) from None
+        raise YamlError(message, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, _hint(message)) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        message = f"the character #x{error.character:04x} is not allowed in YAML"
+        raise YamlError(message, line, error.position - text.rfind("\n", 0, error.position), "remove it") from None
     except yaml.YAMLError as error:
         raise YamlError(str(error), 1, 1) from None
+    except RecursionError:  # a safety net: MAX_DEPTH stops nesting long before this
+        message = "the YAML is nested too deeply to read"
+        raise YamlError(message, loader.line + 1 if loader else 1, 1, HINTS["depth"]) from None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+        # A safety net: PyYAML's constructors raise these on values they cannot build.
+        raise YamlError(f"a value cannot be read: {error}", 1, 1, "write it as plain text") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, node
+
+
+def _hint(message: str) -> str:
+    if message == ALIAS_MESSAGE:
+        return HINTS[ALIAS_MESSAGE]
+    for word, hint in (("'\\t'", "tab"), ("YAML tag", "tag"), ("levels deep", "depth"), ("appears twice", "duplicate")):
+        if word in message:
+            return HINTS[hint]
+    return ""
+
+
+def read_source(path: Path, max_bytes: int) -> str:
+    """The text of a source file: UTF-8 with any BOM dropped, line ends made `\\n`.
+    Raise `SourceError` when it is bigger than `max_bytes` (before reading it) or not UTF-8."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise SourceError(
+            f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB",
+            1,
+            "split it, or move large embedded data (images, tables) out of it",
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError(
+            "the file is not UTF-8 text: this line has a character in another encoding",
+            data[: error.start].count(b"\n") + 1,
+            "save the file with UTF-8 encoding",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def locate(node: Node | None, path: tuple = (), *, key: bool = False) -> tuple[int, int]:

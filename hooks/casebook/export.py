@@ -1,0 +1,169 @@
+"""The site as a plain source tree for an engine that runs no hooks (Zensical): the hand-written
+pages, every generated page as Markdown, the static files, the page templates and a config.
+It runs the MkDocs hook's own `build_site`; no MkDocs imports."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import jinja2
+import yaml
+from yaml_env_tag import construct_env_tag
+
+from .importer import HTML_LINK, HTML_TAG
+from .model import Problem, src_uri_to_url
+from .pipeline import build_site, edit_base, read_settings
+from .report import MARKDOWN_SUFFIXES, _ConfigLoader
+
+CONFIG = "mkdocs.yml"
+"""The exported config: Zensical reads mkdocs.yml as it reads zensical.toml (and MkDocs or
+ProperDocs would build the tree too, without hooks)."""
+HEADER = "# Written by scripts/export_site.py: export again rather than edit.\n"
+LEFT_OUT = ("hooks", "watch", "edit_uri")
+"""No hooks, no content folders to watch, no edit links (see DIFFERENCES)."""
+EDIT_FEATURES = ("content.action.edit", "content.action.view")
+DIFFERENCES = (
+    "no 'edit this page' buttons: the hook points those of generated pages at their sources",
+    "generated pages are not sanitised: the hook cleans their HTML after Markdown, which the export cannot reach",
+    "Zensical's own search (search.json) and partials, not our override of Material's partials/search.html",
+)
+"""What a build of the export lacks beside the MkDocs build: printed by the export, written at
+the top of its config, and listed in the README."""
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What `export_site` wrote, or the problems that stopped it."""
+
+    pages: int = 0
+    """Markdown pages, hand-written and generated."""
+    files: int = 0
+    """Generated static files: redirect pages, feeds, JSON exports, the manifest."""
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[Problem, ...] = ()
+
+
+class _EnvLoader(_ConfigLoader):
+    """mkdocs.yml as the engines read it: `!ENV` from the environment, other tags as plain data."""
+
+
+_EnvLoader.add_constructor("!ENV", construct_env_tag)
+
+
+def read_engine_config(config_file: Path) -> dict:
+    """mkdocs.yml as plain data, `!ENV` values resolved as MkDocs resolves them."""
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_EnvLoader)
+    if not isinstance(config, dict):
+        raise ValueError("not a MkDocs configuration (expected `key: value` lines)")
+    return config
+
+
+def template_env(templates_dir: Path) -> jinja2.Environment:
+    """A Jinja environment for the pipeline's fragments, which include only each other: it
+    renders them as MkDocs' theme environment does (no autoescape, Jinja's own filters)."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), auto_reload=False)
+
+
+def export_site(config_file: Path, out: Path) -> Export:
+    """Run the pipeline on the project of `config_file` and write its source tree into `out`:
+    `docs/`, `overrides/` and `mkdocs.yml`. Nothing is written when the content has problems."""
+    config = read_engine_config(config_file)
+    root = config_file.parent
+    docs = root / str(config.get("docs_dir") or "docs")
+    theme, extra = dict(config.get("theme") or {}), dict(config.get("extra") or {})
+    custom_dir = root / theme["custom_dir"] if theme.get("custom_dir") else None
+    settings, problems = read_settings(
+        extra.pop("casebook", None),
+        root,
+        site_name=config.get("site_name") or "Casebook",
+        site_url=config.get("site_url"),
+        edit_base=edit_base(config.get("repo_url"), config.get("edit_uri"), docs.name),
+    )
+    docs_files = _docs_files(docs)
+    site = build_site(
+        settings,
+        template_env(custom_dir or root),
+        frozenset(url for name, url in docs_files.items() if name.endswith(MARKDOWN_SUFFIXES)),
+        docs_files={str(docs / name): url for name, url in docs_files.items()},
+        existing_files=frozenset(
+            url + "index.html" if url.endswith("/") or not url else url for url in docs_files.values()
+        ),
+    )
+    problems += site.problems
+    if problems:
+        return Export(problems=tuple(problems), notes=site.notes)
+
+    for folder in (out / "docs", out / "overrides"):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(docs, out / "docs", ignore=shutil.ignore_patterns(".*"))
+    generated = {uri: adapt_html_links(text, uri) for uri, text in (site.pages | site.unlisted_pages).items()}
+    for src_uri, text in (generated | site.static_files).items():
+        if src_uri not in docs_files:  # a hand-written page wins, as in the hook
+            _write(out / "docs" / src_uri, text)
+    if custom_dir:  # the page templates; not the fragments (ours) nor partials (Material's)
+        for template in custom_dir.glob("*.html"):
+            _write(out / "overrides" / template.name, template.read_text(encoding="utf-8"))
+        theme["custom_dir"] = "overrides"
+    theme["variant"] = "classic"  # Material's look rather than Zensical's "modern"
+    theme["features"] = [feature for feature in theme.get("features") or () if feature not in EDIT_FEATURES]
+    exported = {key: value for key, value in config.items() if key not in (*LEFT_OUT, "extra") and value is not None}
+    exported |= {"docs_dir": "docs", "site_dir": "site", "theme": theme}
+    if extra:  # what is left of it without the hook's settings
+        exported["extra"] = extra
+    differences = "".join(f"#  - {difference}\n" for difference in DIFFERENCES)
+    _write(
+        out / CONFIG,
+        f"{HEADER}# Built without the casebook hooks, the site differs from the MkDocs build:\n{differences}"
+        + yaml.safe_dump(exported, sort_keys=False, allow_unicode=True, width=100),
+    )
+    pages = sum(name.endswith(MARKDOWN_SUFFIXES) for name in docs_files) + len(generated.keys() - docs_files.keys())
+    return Export(pages=pages, files=len(site.static_files), notes=site.notes)
+
+
+def adapt_html_links(markdown: str, src_uri: str) -> str:
+    """`markdown` with the relative URLs of its raw HTML links made relative to its source file.
+
+    Hack: MkDocs leaves raw HTML alone, so the pipeline writes those URLs relative to the page
+    (`blog/2015/01/x/`), but Zensical resolves them against the Markdown file's folder
+    (`blog/2015/01/`), as it does Markdown links. The two agree on `index.md` pages only.
+    Tags shown inside code blocks change too: a rare sight in posts."""
+    if posixpath.basename(src_uri) == "index.md":
+        return markdown
+    stem = posixpath.basename(src_uri).removesuffix(".md")
+
+    def from_source(url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith(("/", '"')):
+            return url
+        path = posixpath.normpath(f"{stem}/{parts.path}") + ("/" if parts.path.endswith("/") else "")
+        return urlunsplit(("", "", path, parts.query, parts.fragment))
+
+    def in_tag(tag: re.Match) -> str:
+        attributes = HTML_LINK.sub(lambda m: f"{m['lead']}{m['q']}{from_source(m['value'])}{m['q']}", tag["attrs"])
+        return f"<{tag['name']}{attributes}>"
+
+    return HTML_TAG.sub(in_tag, markdown)
+
+
+def _docs_files(docs: Path) -> dict[str, str]:
+    """Each file of docs/ (its path in docs/) with its URL, leaving out what MkDocs leaves out
+    by default (dot-files, `templates/`)."""
+    found = {}
+    for path in sorted(docs.rglob("*")) if docs.is_dir() else ():
+        name = path.relative_to(docs).as_posix()
+        if not path.is_file() or name.startswith("templates/") or "/." in f"/{name}":
+            continue
+        found[name] = (
+            src_uri_to_url(f"{name.removesuffix(path.suffix)}.md") if path.suffix in MARKDOWN_SUFFIXES else name
+        )
+    return found
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,35 @@
+"""Check the links of a built site: `python scripts/check_links.py site/`
+
+Every internal link and `#anchor` of every HTML page must resolve, and every redirect page
+must land on a page that exists; one line per broken link, `page: link -> problem`, and exit
+status 1 if there is any. External links are not checked. Links to the address the site is
+published at (read from its sitemap, or given with --site-url) count as internal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from casebook.links import check_links
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", nargs="?", type=Path, default=Path("site"), help="the built site (default: site)")
+    parser.add_argument("--site-url", help="the address the site is published at, e.g. https://org.github.io/repo/")
+    parser.add_argument("--ignore", action="append", default=[], metavar="REGEX", help="skip links matching REGEX")
+    args = parser.parse_args(argv)
+    if not (args.site / "index.html").is_file():
+        print(f"{args.site}: no index.html here; build the site first (make build)", file=sys.stderr)
+        return 2
+    broken = check_links(args.site, args.site_url, tuple(args.ignore))
+    for link in broken:
+        print(link)
+    pages = sum(1 for _ in args.site.rglob("*.html"))
+    print(f"{len(broken)} broken link(s) in {pages} pages", file=sys.stderr)
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
