@@ -1,0 +1,737 @@
+"""Measure the build at archive scale: `python scripts/bench.py [--sizes 1000,10000] [--runs 3] [--json]`
+
+Builds the repository's own posts and case study plus N posts made from a corpus of real
+WordPress posts (imported once with the project's importer, then replicated with new slugs,
+dates, legacy URLs and terms) and prints figures, not tests: the wall time and peak memory of
+whole `mkdocs build` processes (medians), the hooks' own time by step, pages per second, the
+search index and the site's size; the same posts built by Material's blog plugin, and by Hugo
+and Jekyll when they are installed, in the same run and interleaved with ours; the hooks' time
+within a build in this process; the edit loop (one post changed, the site rebuilt) at 1,000
+posts; and the budgets, passed or failed.
+
+Builds in processes of their own run the repository's code as it is at that moment; builds in
+this process keep the hook module loaded by the first one, as `mkdocs serve` does. Unlike the
+rest of the tools, this one imports MkDocs: it measures MkDocs builds."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import platform
+import posixpath
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from importlib.metadata import version
+from pathlib import Path
+
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from casebook.case_studies import load_case_studies
+from casebook.importer import import_posts, old_home, post_file_name, render_post, unique_slug
+from casebook.index import build_archive
+from casebook.model import KINDS, Post, Term, src_uri_to_url
+from casebook.pipeline import TAXONOMY_SCHEMA, edit_base, read_settings
+from casebook.posts import load_posts, slugify, unloaded_references
+from casebook.render import href, link, render_site
+from casebook.report import read_config, read_project
+from casebook.taxonomy import check_references, load_vocabulary, unused_terms
+from casebook.validate import validate_case_studies, validate_urls
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "cfa-blog-sample" / "_posts"
+SEED = 2015
+"""Seeds the draw of terms, so that every run builds the same posts."""
+MAX_TERMS = 3
+"""Each replica carries 0 to MAX_TERMS lessons, 0 to MAX_TERMS partners and 0 to MAX_TERMS models."""
+EDIT_LOOP_SIZE = 1000
+MIB = 1024**2
+GIB = 1024**3
+BUDGET_BLOG_SPEEDUP = 4.0
+BUDGET_GROWTH = 11.0
+BUDGET_HOOK_SHARE = 0.05
+BUDGET_RSS = GIB
+BUDGET_EDIT = 2.0
+STEPS = ("load", "validate", "index", "render")
+
+# Hugo and Jekyll render nothing without layouts: the smallest ones that show each post, and
+# lists of posts (paginated by 20 as ours) for the home page and Hugo's taxonomy pages.
+HUGO_CONFIG = """\
+baseURL = "https://example.org/"
+title = "Hugo reference"
+paginate = 20
+[permalinks]
+  posts = "/blog/:year/:month/:slug/"
+[markup.goldmark.renderer]
+  unsafe = true
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+    '<body>{{ block "main" . }}{{ end }}</body></html>\n',
+    "single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><time>{{ .Date.Format "2 January 2006" }}</time>'
+    "{{ .Content }}{{ end }}\n",
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ range (.Paginate .Pages).Pages }}'
+    '<article><a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ .Summary }}</article>{{ end }}{{ end }}\n',
+}
+JEKYLL_CONFIG = """\
+title: Jekyll reference
+permalink: /blog/:year/:month/:title/
+markdown: kramdown
+disable_disk_cache: true
+defaults:
+  - scope: {path: ""}
+    values: {layout: default}
+"""
+JEKYLL_LAYOUT = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ page.title }}</title></head>'
+    "<body>{{ content }}</body></html>\n"
+)
+JEKYLL_INDEX = """\
+---
+title: Blog
+---
+{% for post in site.posts limit:20 %}<article><a href="{{ post.url | relative_url }}">{{ post.title }}</a>
+{{ post.excerpt }}</article>{% endfor %}
+"""
+
+# Hack: Linux carries a process's peak RSS over fork and exec (`exec_mmap` keeps the old memory's
+# high-water mark), so a build started from this process reports at least this process's peak:
+# measured, `true` started from a 400 MiB Python reports 413 MiB. Builds are therefore started
+# by a fresh, small Python that forks them and writes their wall time, peak RSS and CPU time.
+MEASURE = """\
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as result:
+    result.write(f"{time.perf_counter() - start} {usage.ru_maxrss * 1024} {usage.ru_utime + usage.ru_stime}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+POST_LINK = re.compile(r"(?P<lead>\]\(\s*|\bhref=[\"'])(?P<target>[^\s()\"'#?:]+)(?=[\s)\"'#?])")
+"""A relative link target in Markdown or in an HTML `href`."""
+
+
+class BuildFailed(Exception):
+    """A build exited with an error: the benchmark measures working builds only."""
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    """One site generator building one project."""
+
+    name: str
+    command: tuple[str, ...]
+    root: Path
+    output: Path
+    caches: tuple[Path, ...] = ()
+    """Removed before every run, with the output, so that each run builds from scratch."""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    seconds: float
+    peak_rss: int
+    """Bytes: the process's largest resident set."""
+    cpu_seconds: float
+    """User and system time: less disturbed than wall time by other work on the machine."""
+    warnings: int
+    """Lines of the build's output that carry a warning."""
+
+
+# Content: the corpus imported once, then replicated.
+
+
+def import_corpus(corpus: Path, out: Path) -> list[Post]:
+    """The corpus's published posts, imported by the project's own importer into `out` and
+    read back as the build reads them."""
+    shutil.rmtree(out, ignore_errors=True)
+    import_posts([corpus], out)
+    return published_posts(load_posts(out, out.parent)[0])
+
+
+def replicate(posts: list[Post], count: int, terms: tuple[Term, ...], seeds: Sequence[Post] = ()) -> list[Post]:
+    """`count` posts made from `posts`, copy after copy: each with a new slug (unique beside
+    `seeds` too), a date one day earlier per copy, legacy URLs and original URL to match,
+    0 to MAX_TERMS lessons, partners and models drawn with a seeded generator, and its links
+    to other posts pointing at the same copy of them."""
+    rng = random.Random(SEED)
+    ids = {kind: [term.id for term in terms if term.kind == kind] for kind in KINDS}
+    taken_urls = {seed.url for seed in seeds}
+    taken_names = {Path(seed.source).name for seed in seeds}
+    replicas = []
+    for number in range(count):
+        copy, post = divmod(number, len(posts))
+        original = posts[post]
+        drawn = {kind: tuple(rng.sample(ids[kind], rng.randint(0, min(MAX_TERMS, len(ids[kind]))))) for kind in KINDS}
+        published = original.published - dt.timedelta(days=copy)
+        replica = unique_slug(
+            replace(original, slug=f"{original.slug}-{copy + 1}", published=published, **drawn),
+            taken_urls,
+            taken_names,
+        )
+        taken_urls.add(replica.url)
+        taken_names.add(post_file_name(replica))
+        day = f"/{replica.published:%Y/%m/%d}/{replica.slug}"
+        aliases = (f"{day}/", f"{day}.html")[: len(original.aliases)]
+        home = old_home(original)
+        replicas.append(replace(replica, aliases=aliases, original_url=home + aliases[0] if home and aliases else ""))
+    targets = [copy_targets(posts, replicas, copy) for copy in range(-(-count // len(posts)))]
+    for number, replica in enumerate(replicas):
+        copy, original = divmod(number, len(posts))
+        body = retarget_links(posts[original].body, posts[original].src_uri, replica.src_uri, targets[copy])
+        replicas[number] = replace(replica, body=body)
+    return replicas
+
+
+def copy_targets(posts: list[Post], replicas: list[Post], copy: int) -> dict[str, str]:
+    """Where links to each corpus post (by `src_uri`) go from the given copy: that copy of the
+    post, else its first copy, else its original address when it has no copy at all."""
+    targets = {}
+    for number, post in enumerate(posts):
+        for candidate in (copy * len(posts) + number, number):
+            if candidate < len(replicas):
+                targets[post.src_uri] = replicas[candidate].src_uri
+                break
+        else:
+            if post.original_url:
+                targets[post.src_uri] = post.original_url
+    return targets
+
+
+def retarget_links(body: str, src_uri: str, new_src_uri: str, targets: dict[str, str]) -> str:
+    """The body's relative links to other posts (the importer writes Markdown links to their
+    `.md` sources and relative `href`s to their pages) as seen from `new_src_uri`, pointing
+    at `targets[their src_uri]`: another `src_uri`, or an absolute URL."""
+
+    def retarget(match: re.Match) -> str:
+        lead, target = match["lead"], match["target"]
+        markdown = lead.startswith("]")
+        if target.startswith("/") or (markdown and not target.endswith(".md")):
+            return match[0]
+        if markdown:
+            old = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), target))
+        else:
+            old = posixpath.normpath(posixpath.join(src_uri_to_url(src_uri), target)) + ".md"
+        new = targets.get(old)
+        if new is None:
+            return match[0]
+        return lead + (new if "://" in new else (link if markdown else href)(new_src_uri, new))
+
+    return POST_LINK.sub(retarget, body)
+
+
+def published_posts(posts: list[Post]) -> list[Post]:
+    """The blog posts that a build publishes: what the reference engines get."""
+    return [post for post in posts if post.kind == "post" and not post.draft]
+
+
+# Projects: ours, and the same posts for each reference engine.
+
+
+def write_casebook_project(root: Path, replicas: list[Post]) -> None:
+    """The repository's project, its posts/ with the replicas added. Its hooks and templates
+    are links to the repository's, so that the code measured is the code as it is now."""
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    for name in ("hooks", "overrides"):
+        (root / name).symlink_to(ROOT / name, target_is_directory=True)
+    for name in ("docs", "case_studies", "posts"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("mkdocs.yml", "taxonomy.yml", TAXONOMY_SCHEMA):
+        shutil.copy2(ROOT / name, root / name)
+    for post in replicas:
+        (root / "posts" / post_file_name(post)).write_text(render_post(post), encoding="utf-8")
+
+
+def write_blog_project(root: Path, posts: list[Post], terms: tuple[Term, ...]) -> None:
+    """The posts for Material's blog plugin, with our theme settings and Markdown extensions:
+    `docs/blog/posts/YYYY/MM/slug.md` and URLs `blog/YYYY/MM/slug/`, as ours, so that links
+    between posts work unchanged; authors in `.authors.yml`; categories from the legacy
+    categories and the titles of the post's terms; the excerpt separator after the first
+    paragraph when the post has none (else listings would show whole posts)."""
+    shutil.rmtree(root, ignore_errors=True)
+    ours = read_config(ROOT / "mkdocs.yml")
+    theme = {key: value for key, value in ours["theme"].items() if key != "custom_dir"}
+    blog = {"post_url_date_format": "yyyy/MM", "pagination_per_page": 20}
+    config = {
+        "site_name": "Blog plugin reference",
+        "theme": theme,
+        "markdown_extensions": ours["markdown_extensions"],
+        "plugins": ["search", {"blog": blog}],
+        "nav": ["index.md", {"Blog": ["blog/index.md"]}],
+    }
+    write(root / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    write(root / "docs" / "index.md", "# Home\n")
+    write(root / "docs" / "blog" / "index.md", "# Blog\n")
+    authors = {}
+    for post in published_posts(posts):
+        ids = [slugify(name) for name in post.authors]
+        for author_id, name in zip(ids, post.authors, strict=True):
+            authors.setdefault(author_id, {"name": name, "description": "", "avatar": ""})
+        categories = categories_of(post, terms)
+        front = {"title": post.title, "date": {"created": post.date}, "slug": post.slug}
+        front |= {"authors": ids} if ids else {}
+        front |= {"categories": categories} if categories else {}
+        body = post.body.replace("<!--more-->", "<!-- more -->")
+        if "<!-- more -->" not in body:
+            first, _, rest = body.partition("\n\n")
+            body = f"{first}\n\n<!-- more -->\n\n{rest}"
+        write(root / "docs" / "blog" / "posts" / post.src_uri.removeprefix("blog/"), front_matter_text(front, body))
+    write(root / "docs" / "blog" / ".authors.yml", yaml.safe_dump({"authors": authors}, allow_unicode=True))
+
+
+def categories_of(post: Post, terms: tuple[Term, ...]) -> list[str]:
+    """The post's legacy categories and the titles of its terms: what the other engines get
+    for our term pages."""
+    titles = {term.key: term.title for term in terms}
+    names = [*post.categories, *(titles.get((kind, i), i) for kind in KINDS for i in getattr(post, kind))]
+    return list(dict.fromkeys(names))
+
+
+def write_hugo_project(root: Path, posts: list[Post], terms: tuple[Term, ...]) -> None:
+    """The posts as Hugo content, with `categories_of` them as Hugo's categories."""
+    shutil.rmtree(root, ignore_errors=True)
+    write(root / "hugo.toml", HUGO_CONFIG)
+    for name, text in HUGO_LAYOUTS.items():
+        write(root / "layouts" / "_default" / name, text)
+    for post in published_posts(posts):
+        front = {"title": post.title, "date": post.published.isoformat(), "slug": post.slug}
+        categories = categories_of(post, terms)
+        front |= {"categories": categories} if categories else {}
+        write(root / "content" / "posts" / post_file_name(post), front_matter_text(front, post.body))
+
+
+def write_jekyll_project(root: Path, posts: list[Post], terms: tuple[Term, ...]) -> None:
+    """The posts as a Jekyll `_posts/` folder, with `categories_of` them, read without Liquid
+    (the bodies are HTML)."""
+    shutil.rmtree(root, ignore_errors=True)
+    write(root / "_config.yml", JEKYLL_CONFIG)
+    write(root / "_layouts" / "default.html", JEKYLL_LAYOUT)
+    write(root / "index.html", JEKYLL_INDEX)
+    for post in published_posts(posts):
+        front = {"title": post.title, "date": post.published.isoformat(), "render_with_liquid": False}
+        categories = categories_of(post, terms)
+        front |= {"categories": categories} if categories else {}
+        write(root / "_posts" / post_file_name(post), front_matter_text(front, post.body))
+
+
+def front_matter_text(front: dict, body: str) -> str:
+    return f"---\n{yaml.safe_dump(front, sort_keys=False, allow_unicode=True)}---\n\n{body}"
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def engines(workdir: Path, size: int) -> list[Engine]:
+    """Ours, Material's blog plugin, and Hugo and Jekyll if installed, for one size. Ours
+    builds with --strict, as `make build` does: the replicas must be clean."""
+    mkdocs = (sys.executable, "-m", "mkdocs", "build")
+    found = [
+        Engine("casebook", (*mkdocs, "--strict"), workdir / f"casebook-{size}", workdir / f"casebook-{size}" / "site"),
+        Engine("material-blog", mkdocs, workdir / f"blog-{size}", workdir / f"blog-{size}" / "site"),
+    ]
+    if shutil.which("hugo"):
+        found.append(Engine("hugo", ("hugo", "--quiet"), workdir / f"hugo-{size}", workdir / f"hugo-{size}" / "public"))
+    if shutil.which("jekyll"):
+        root = workdir / f"jekyll-{size}"
+        found.append(Engine("jekyll", ("jekyll", "build", "--quiet"), root, root / "_site", (root / ".jekyll-cache",)))
+    return found
+
+
+# Measuring.
+
+
+def run_build(engine: Engine, log: Path) -> Run:
+    """One whole build process, from scratch: its wall time, its own peak RSS and CPU time."""
+    for path in (engine.output, *engine.caches):
+        shutil.rmtree(path, ignore_errors=True)
+    result = log.with_suffix(".result")
+    with log.open("wb") as output:
+        command = (sys.executable, "-I", "-S", "-c", MEASURE, str(result), *engine.command)
+        done = subprocess.run(command, cwd=engine.root, stdout=output, stderr=subprocess.STDOUT)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    if done.returncode:
+        tail = "\n".join(text.splitlines()[-15:])
+        raise BuildFailed(f"{engine.name} in {engine.root} exited with {done.returncode}:\n{tail}")
+    seconds, peak_rss, cpu_seconds = result.read_text().split()
+    warnings = sum("WARNING" in line for line in text.splitlines())
+    return Run(float(seconds), int(peak_rss), float(cpu_seconds), warnings)
+
+
+def time_hooks(config_file: Path) -> tuple[dict[str, float], int]:
+    """Seconds of each step of our pipeline on the project: the calls `casebook.build_site`
+    makes, with the settings and the theme's Jinja environment the hook gives it; and the
+    number of static `.html` files it makes (redirect pages, which are not rendered pages)."""
+    config = load_config(str(config_file))
+    settings, _ = read_settings(
+        config.extra.get("casebook"),
+        config_file.parent,
+        site_name=config.site_name,
+        site_url=config.site_url,
+        edit_base=edit_base(config.repo_url, config.edit_uri, Path(config.docs_dir).name),
+    )
+    taken_urls = read_project(config_file).taken_urls
+    env = config.theme.get_env()
+    times = {}
+    start = time.perf_counter()
+    posts, _ = load_posts(settings.posts_dir, settings.root)
+    studies, _ = load_case_studies(settings.case_studies_dir, settings.root)
+    terms, _ = load_vocabulary(settings.taxonomy_file, settings.taxonomy_file.with_name(TAXONOMY_SCHEMA), settings.root)
+    times["load"] = lap(start)
+    start = time.perf_counter()
+    validate_urls(posts, taken_urls)
+    validate_case_studies(studies, posts)
+    check_references(posts, studies, terms, unloaded_references(settings.posts_dir, settings.root, posts))
+    times["validate"] = lap(start)
+    start = time.perf_counter()
+    archive = build_archive(posts, studies, terms)
+    unused_terms(terms, {key for keys in archive.entry_terms.values() for key in keys}, "")
+    times["index"] = lap(start)
+    start = time.perf_counter()
+    site = render_site(archive, env, settings)
+    times["render"] = lap(start)
+    return times, sum(src_uri.endswith(".html") for src_uri in site.static_files)
+
+
+def lap(start: float) -> float:
+    return time.perf_counter() - start
+
+
+def time_in_process(config_file: Path, edited: Path | None) -> dict:
+    """Seconds of a build in this process, as `mkdocs serve` makes its first one, and of it the
+    seconds in our hook's event handlers (every event: the pipeline in `on_files`, and the
+    work done on each page). With `edited`, then the edit loop: that post changed, the site
+    rebuilt (without the file watcher's delay), then the same with `--dirty`."""
+    config = load_config(str(config_file))
+    config.plugins.on_startup(command="serve", dirty=False)
+    spent = time_hook_events(config)
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # MkDocs warns that a dirty build may be inaccurate
+    try:
+        figures = {"build": timed_build(config, spent)}
+        if edited is not None:
+            for name, dirty in (("rebuild", False), ("dirty rebuild", True)):
+                with edited.open("a", encoding="utf-8") as file:
+                    file.write(f"\nEdited for the {name}.\n")
+                figures[name] = timed_build(config, spent, dirty)
+    finally:
+        logger.setLevel(level)
+    return figures
+
+
+def timed_build(config, spent: dict[str, float], dirty: bool = False) -> dict:
+    """One build in this process: its seconds, and the seconds in our hook's handlers
+    (`spent`, filled by `time_hook_events`), in all and by event."""
+    spent.clear()
+    start = time.perf_counter()
+    build(config, dirty=dirty)
+    return {"seconds": lap(start), "hooks": sum(spent.values()), "hook_events": dict(spent)}
+
+
+def time_hook_events(config) -> dict[str, float]:
+    """Wrap the event handlers of the config's hook modules with timers; the dict returned
+    adds up their seconds by event."""
+    modules = {module.__name__ for module in config.hooks.values()}
+    spent: dict[str, float] = {}
+
+    def timed(event: str, handler):
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return handler(*args, **kwargs)
+            finally:
+                spent[event] = spent.get(event, 0.0) + lap(start)
+
+        return run
+
+    for event, handlers in config.plugins.events.items():
+        handlers[:] = [timed(event, h) if getattr(h, "__module__", None) in modules else h for h in handlers]
+    return spent
+
+
+def folder_size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def measure_size(
+    size: int, corpus: list[Post], seeds: list[Post], terms: tuple[Term, ...], workdir: Path, runs: int, edit: bool
+) -> dict:
+    """Every figure for one size: builds interleaved engine by engine, run after run; then
+    the hooks' own time by step, a build in process with the time in our hooks, and the edit
+    loop if `edit`."""
+    replicas = replicate(corpus, size, terms, seeds)
+    found = engines(workdir, size)
+    ours = found[0]
+    write_casebook_project(ours.root, replicas)
+    write_blog_project(found[1].root, seeds + replicas, terms)
+    writers = {"hugo": write_hugo_project, "jekyll": write_jekyll_project}
+    for engine in found[2:]:
+        writers[engine.name](engine.root, seeds + replicas, terms)
+    logs = workdir / "logs"
+    logs.mkdir(exist_ok=True)
+    results = {engine.name: [] for engine in found}
+    for number in range(1, runs + 1):
+        for engine in found:
+            run = run_build(engine, logs / f"{engine.name}-{size}.log")
+            results[engine.name].append(run)
+            progress(
+                f"{size} posts, run {number}/{runs}: {engine.name} {run.seconds:.1f} s, {run.peak_rss / MIB:.0f} MiB"
+            )
+    hook_runs = [time_hooks(ours.root / "mkdocs.yml") for _ in range(runs)]
+    redirects = hook_runs[0][1]
+    hooks = {step: statistics.median(times[step] for times, _ in hook_runs) for step in STEPS}
+    hooks["steps"] = sum(hooks.values())
+    figures = {"posts": size, "seeds": len(seeds), "engines": {}, "hooks": hooks}
+    for engine in found:
+        runs_of = results[engine.name]
+        pages = sum(1 for _ in engine.output.rglob("*.html")) - (redirects if engine is ours else 0)
+        seconds = statistics.median(run.seconds for run in runs_of)
+        index = engine.output / "search" / "search_index.json"
+        figures["engines"][engine.name] = {
+            "seconds": seconds,
+            "cpu_seconds": statistics.median(run.cpu_seconds for run in runs_of),
+            "peak_rss": statistics.median(run.peak_rss for run in runs_of),
+            "pages": pages,
+            "pages_per_second": pages / seconds,
+            "search_index": index.stat().st_size if index.is_file() else None,
+            "site": folder_size(engine.output),
+            "warnings": runs_of[0].warnings,
+            "runs": [asdict(run) for run in runs_of],
+        }
+    progress(f"{size} posts: a build in process" + (", then the edit loop" if edit else ""))
+    edited = ours.root / "posts" / post_file_name(replicas[len(replicas) // 2]) if edit else None
+    figures["in_process"] = time_in_process(ours.root / "mkdocs.yml", edited)
+    first = figures["in_process"]["build"]
+    hooks |= {"in_build": first["hooks"], "build": first["seconds"], "share": first["hooks"] / first["seconds"]}
+    return figures
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# The machine, the budgets and the table.
+
+
+def machine() -> dict:
+    """CPU model, cores, memory and the versions of what builds."""
+    cpuinfo, meminfo = Path("/proc/cpuinfo"), Path("/proc/meminfo")
+    models = (
+        [line for line in cpuinfo.read_text().splitlines() if line.startswith("model name")] if cpuinfo.exists() else []
+    )
+    memory = (
+        [line for line in meminfo.read_text().splitlines() if line.startswith("MemTotal:")] if meminfo.exists() else []
+    )
+    return {
+        "cpu": models[0].split(":", 1)[1].strip() if models else platform.processor() or "unknown",
+        "cores": os.cpu_count(),
+        "ram": int(memory[0].split()[1]) * 1024 if memory else None,
+        "python": platform.python_version(),
+        "mkdocs": version("mkdocs"),
+        "material": version("mkdocs-material"),
+        "hugo": tool_version("hugo", "version"),
+        "jekyll": tool_version("jekyll", "--version"),
+    }
+
+
+def tool_version(*command: str) -> str:
+    """The first line a tool prints about its version; "not installed" without it."""
+    if not shutil.which(command[0]):
+        return "not installed"
+    done = subprocess.run(command, capture_output=True, text=True)
+    return (done.stdout or done.stderr).strip().splitlines()[0]
+
+
+def budgets(sizes: list[dict]) -> list[dict]:
+    """Each budget of the issue, passed (True), failed (False) or not measured (None)."""
+    by_size = {figures["posts"]: figures for figures in sizes}
+    small, large = by_size.get(1000), by_size.get(10000)
+    rows = []
+
+    def row(budget: str, passed: bool | None, value: str) -> None:
+        rows.append({"budget": budget, "pass": passed, "value": value})
+
+    if small:
+        speedup = small["engines"]["material-blog"]["seconds"] / small["engines"]["casebook"]["seconds"]
+        row(
+            "full build of 1,000 posts ≥ 4× faster than the blog plugin",
+            speedup >= BUDGET_BLOG_SPEEDUP,
+            f"{speedup:.2f}× faster",
+        )
+    else:
+        row("full build of 1,000 posts ≥ 4× faster than the blog plugin", None, "1,000 posts not measured")
+    if small and large:
+        # Judged on CPU time: our build is one thread, so on an idle machine its CPU time is its
+        # wall time, and other work on the machine, which varies from one size to the next, adds
+        # to the wall time only.
+        ours_small, ours_large = small["engines"]["casebook"], large["engines"]["casebook"]
+        growth = ours_large["cpu_seconds"] / ours_small["cpu_seconds"]
+        wall = ours_large["seconds"] / ours_small["seconds"]
+        row("growth from 1,000 to 10,000 posts ≤ 11×", growth <= BUDGET_GROWTH, f"{growth:.2f}× CPU ({wall:.2f}× wall)")
+    else:
+        row("growth from 1,000 to 10,000 posts ≤ 11×", None, "needs 1,000 and 10,000 posts")
+    for figures in sizes:
+        share = figures["hooks"]["share"]
+        row(
+            f"hooks' own work ≤ 5 % of the build ({figures['posts']:,} posts)",
+            share <= BUDGET_HOOK_SHARE,
+            f"{share:.1%}",
+        )
+    if large:
+        rss = large["engines"]["casebook"]["peak_rss"]
+        row("peak RSS at 10,000 posts ≤ 1 GiB", rss <= BUDGET_RSS, f"{rss / MIB:,.0f} MiB")
+    else:
+        row("peak RSS at 10,000 posts ≤ 1 GiB", None, "10,000 posts not measured")
+    edit = small["in_process"].get("rebuild") if small else None
+    if edit:
+        row("edit one post, rebuilt at 1,000 posts ≤ 2 s", edit["seconds"] <= BUDGET_EDIT, f"{edit['seconds']:.2f} s")
+    else:
+        row("edit one post, rebuilt at 1,000 posts ≤ 2 s", None, "1,000 posts not measured")
+    return rows
+
+
+def table(rows: list[list[str]], align: str) -> str:
+    """Columns aligned, each to the left (`l`) or to the right (`r`) as `align` says."""
+    widths = [max(len(row[n]) for row in rows) for n in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.ljust(width) if side == "l" else cell.rjust(width)
+            for cell, width, side in zip(row, widths, align, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def megabytes(size: int | None) -> str:
+    return "-" if size is None else f"{size / MIB:,.1f}"
+
+
+def report(results: dict) -> str:
+    """The figures as text tables."""
+    host = results["machine"]
+    memory = f"{host['ram'] / GIB:.1f} GiB" if host["ram"] else "unknown"
+    lines = [
+        f"Machine: {host['cpu']}, {host['cores']} cores, {memory} RAM; Python {host['python']}, "
+        f"MkDocs {host['mkdocs']}, Material {host['material']}",
+        f"Hugo: {host['hugo']}; Jekyll: {host['jekyll']}",
+        f"Corpus: {results['corpus']['posts']} posts from {results['corpus']['path']}; "
+        f"median of {results['runs']} run(s), engines interleaved",
+        f"Load average (1 min): {results['load']['start']:.1f} at the start, {results['load']['end']:.1f} at the end "
+        "(other work on the machine slows every engine)",
+        "",
+        "Full builds (each a whole process, from scratch)",
+    ]
+    columns = "posts|engine|wall s|× ours|CPU s|peak RSS MiB|pages|pages/s|search index MiB|site MiB"
+    rows = [columns.split("|")]
+    for figures in results["sizes"]:
+        ours = figures["engines"]["casebook"]["seconds"]
+        for name, engine in figures["engines"].items():
+            rows.append(
+                [
+                    f"{figures['posts']:,} + {figures['seeds']}",
+                    name,
+                    f"{engine['seconds']:.2f}",
+                    f"{engine['seconds'] / ours:.2f}",
+                    f"{engine['cpu_seconds']:.2f}",
+                    megabytes(engine["peak_rss"]),
+                    f"{engine['pages']:,}",
+                    f"{engine['pages_per_second']:,.0f}",
+                    megabytes(engine["search_index"]),
+                    megabytes(engine["site"]),
+                ]
+            )
+    lines += [table(rows, "llrrrrrrrr"), "", "Our hooks' own work: each step alone (median), and in a build in process"]
+    rows = [["posts", *(f"{step} s" for step in STEPS), "steps s", "hooks in build s", "build s", "share"]]
+    for figures in results["sizes"]:
+        hooks = figures["hooks"]
+        rows.append(
+            [
+                f"{figures['posts']:,}",
+                *(f"{hooks[step]:.2f}" for step in (*STEPS, "steps", "in_build", "build")),
+                f"{hooks['share']:.1%}",
+            ]
+        )
+    lines += [table(rows, "lrrrrrrrr"), ""]
+    for figures in results["sizes"]:
+        runs = figures["in_process"]
+        if "rebuild" in runs:
+            lines.append(
+                f"Edit loop at {figures['posts']:,} posts (one post edited, site rebuilt in process): "
+                + "; ".join(f"{name} {run['seconds']:.2f} s (hooks {run['hooks']:.2f} s)" for name, run in runs.items())
+            )
+    lines += ["", "Budgets"]
+    labels = {True: "pass", False: "FAIL", None: "n/a"}
+    lines.append(table([[labels[row["pass"]], row["budget"], row["value"]] for row in results["budgets"]], "lll"))
+    return "\n".join(lines)
+
+
+def parse_sizes(text: str) -> list[int]:
+    sizes = [int(part) for part in text.split(",") if part.strip()]
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes are whole numbers above 0, e.g. 1000,10000")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=parse_sizes, default=[1000, 10000], help="posts to add (default: 1000,10000)")
+    parser.add_argument("--runs", type=int, default=3, help="builds per engine and size, interleaved (default: 3)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="a Jekyll _posts/ folder (default: %(default)s)")
+    parser.add_argument("--workdir", type=Path, help="build here and keep the projects (default: a temporary folder)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        parser.error(f"not a folder: {args.corpus}")
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-") as temporary:
+        workdir = (args.workdir or Path(temporary)).resolve()
+        workdir.mkdir(parents=True, exist_ok=True)
+        corpus = import_corpus(args.corpus, workdir / "corpus")
+        if not corpus:
+            parser.error(f"no post in {args.corpus} could be imported")
+        seeds, _ = load_posts(ROOT / "posts", ROOT)
+        terms, _ = load_vocabulary(ROOT / "taxonomy.yml", ROOT / TAXONOMY_SCHEMA, ROOT)
+        edit_size = min(args.sizes, key=lambda size: abs(size - EDIT_LOOP_SIZE))
+        load = os.getloadavg()[0]
+        try:
+            sizes = [
+                measure_size(size, corpus, seeds, terms, workdir, args.runs, size == edit_size) for size in args.sizes
+            ]
+        except BuildFailed as error:
+            print(f"bench: a build failed, nothing measured: {error}", file=sys.stderr)
+            return 1
+    results = {
+        "machine": machine(),
+        "corpus": {"path": str(args.corpus), "posts": len(corpus)},
+        "runs": args.runs,
+        "load": {"start": load, "end": os.getloadavg()[0]},
+        "sizes": sizes,
+        "budgets": budgets(sizes),
+    }
+    print(json.dumps(results, indent=1) if args.json else report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
