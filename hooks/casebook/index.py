@@ -75,6 +75,7 @@ def build_archive(posts: list[Post], case_studies: list[CaseStudy] = (), terms: 
     studies = tuple(sorted(case_studies, key=lambda s: (-s.published.toordinal(), s.slug)))
     known = {term.key: term for term in terms}
     names = alias_map(terms)
+    patterns = {term.key: term_pattern(term) for term in terms}
 
     evidence: dict[TermKey, list[Evidence]] = defaultdict(list)
     items: list[frozenset[TermKey]] = []
@@ -90,8 +91,8 @@ def build_archive(posts: list[Post], case_studies: list[CaseStudy] = (), terms: 
         keys = post_terms(post, names, known)
         entry_terms[post.src_uri] = keys
         items.append(frozenset(keys))
-        for key in keys:
-            evidence[key].append(post_evidence(post, known[key]))
+        for key, found in post_evidence(post, keys, patterns) if keys else ():
+            evidence[key].append(found)
 
     together: dict[TermKey, Counter] = defaultdict(Counter)
     for item in items:
@@ -164,26 +165,23 @@ def study_evidence(study: CaseStudy):
                 yield keys, place(kind, name, f"{section.anchor}-{kind}-{n}", bullet)
 
 
-def post_evidence(post: Post, term: Term) -> Evidence:
-    """The post's paragraph that names the term (its title or an alias), else its summary."""
+def term_pattern(term: Term) -> re.Pattern | None:
+    """A pattern that finds the term's title or one of its aliases as whole words."""
     names = [re.escape(n) for n in (term.title, *term.aliases) if len(n) > 2]
-    pattern = re.compile(r"\b(?:" + "|".join(names) + r")\b", re.I) if names else None
-    passage = ""
-    if pattern:
-        for paragraph in re.split(r"\n\s*\n|</p>", post.body):
-            text = plain_text(paragraph, 10_000)
-            if pattern.search(text):
-                passage = plain_text(text, 400)
-                break
-    return Evidence(
-        "post",
-        post.title,
-        post.src_uri,
-        "",
-        passage or post.summary or plain_text(post.body, 300),
-        post.title,
-        post.date,
-    )
+    return re.compile(r"\b(?:" + "|".join(names) + r")\b", re.IGNORECASE) if names else None
+
+
+def post_evidence(post: Post, keys: tuple[TermKey, ...], patterns: dict) -> list[tuple[TermKey, Evidence]]:
+    """For each term the post carries, the post's paragraph that names it (its title or an
+    alias), else the post's summary. Paragraphs are made plain once per post."""
+    paragraphs = [plain_text(p, 10_000) for p in re.split(r"\n\s*\n|</p>", post.body)]
+    fallback = post.summary or plain_text(post.body, 300)
+    found = []
+    for key in keys:
+        pattern = patterns.get(key)
+        passage = next((plain_text(text, 400) for text in paragraphs if pattern and pattern.search(text)), "")
+        found.append((key, Evidence("post", post.title, post.src_uri, "", passage or fallback, post.title, post.date)))
+    return found
 
 
 def build_related(entries: tuple, entry_terms: dict[str, tuple[TermKey, ...]]) -> dict[str, tuple[str, ...]]:

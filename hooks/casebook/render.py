@@ -61,11 +61,15 @@ def render_site(archive: Archive, env, settings: Settings) -> Site:
             related=_related(archive, post.src_uri),
         )
     chunks = list(_chunks(archive.posts, settings.posts_per_page)) or [()]
-    pages = [blog_page_uri(number) for number in range(1, len(chunks) + 1)]
     for number, page_posts in enumerate(chunks, start=1):
         src_uri = blog_page_uri(number)
         (site.pages if number == 1 else site.unlisted_pages)[src_uri] = render(
-            "blog.md", src_uri, posts=page_posts, number=number, pages=pages, years=archive.years
+            "blog.md",
+            src_uri,
+            posts=page_posts,
+            number=number,
+            pages=pager_window(number, len(chunks)),
+            years=archive.years,
         )
     for year, year_posts in archive.years:
         src_uri = f"blog/{year}/index.md"
@@ -263,6 +267,18 @@ def format_figure(figure: Figure) -> str:
 def redirect_uri(alias: str) -> str:
     """Where the redirect page of a legacy path goes: `/2015/01/20/x/` -> `2015/01/20/x/index.html`."""
     return alias.lstrip("/") + ("index.html" if alias.endswith("/") else "")
+
+
+def pager_window(number: int, last: int, around: int = 2) -> list[tuple[int, str] | None]:
+    """(page number, src_uri) of the first, the last and the `around` nearest pages of the blog
+    index, with None for each gap: every page links to a handful, not to all of them."""
+    shown = sorted({1, last, *range(max(1, number - around), min(last, number + around) + 1)})
+    window: list[tuple[int, str] | None] = []
+    for page in shown:
+        if window and window[-1] and page > window[-1][0] + 1:
+            window.append(None)
+        window.append((page, blog_page_uri(page)))
+    return window
 
 
 def blog_page_uri(number: int) -> str:
