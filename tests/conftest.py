@@ -117,3 +117,17 @@ def page_text(html: str) -> str:
     """The visible text of an HTML fragment, whitespace collapsed, for 'is it on the page' checks."""
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, one per test module (browser test modules skip
+    themselves, with a line saying how, when Playwright or Chromium is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    from casebook.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from casebook.browser import CHROMIUM, launch_chromium, serve
+from casebook.browser import CHROMIUM, serve
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: make setup")
+pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: make setup")
 if not Path(CHROMIUM).is_file():
     pytest.skip(
         f"browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium", allow_module_level=True
@@ -34,14 +34,6 @@ def base_url(real_site, tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

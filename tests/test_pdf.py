@@ -15,11 +15,11 @@ import yaml
 from conftest import ROOT, SITE_URL
 from pypdf import PdfReader
 
-from casebook.browser import CHROMIUM, launch_chromium, serve
+from casebook.browser import CHROMIUM, serve
 from casebook.case_studies import load_case_studies
 from casebook.render import format_figure
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="PDF and print tests need Playwright: make setup")
+pytest.importorskip("playwright.sync_api", reason="PDF and print tests need Playwright: make setup")
 if not Path(CHROMIUM).is_file():
     pytest.skip(f"PDF and print tests need Debian's Chromium at {CHROMIUM}", allow_module_level=True)
 
@@ -49,14 +49,6 @@ def printed(real_site, tmp_path_factory) -> Path:
     shutil.copytree(real_site, site)
     assert make_pdf.main([str(site)]) == 0
     return site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
