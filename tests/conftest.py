@@ -20,6 +20,19 @@ from mkdocs.exceptions import Abort, BuildError
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = "https://example.org/casebook/"
+SOURCE_FIGURES = (
+    "13 labs",
+    "50 apps and prototypes",
+    "200 volunteers",
+    "10,000 hours",
+    "150 applications",
+    "500 people",
+    "US$5 million",
+    "40%",
+    "60%",
+    "11 organizations from 10 countries",
+)
+"""The figures of the seed case study's source, as its page and its PDF must show them."""
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 MKDOCS_YML = f"""\
@@ -131,3 +144,34 @@ def browser():
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+def minimal_case_study(slug: str = "a-study", featured: bool = False) -> str:
+    """The smallest valid case study, as YAML text."""
+    return f"""\
+slug: {slug}
+title: A study
+organization: Code for America
+authors:
+  - name: Ana
+published: 2015-01-20
+{"featured: true" + chr(10) if featured else ""}summary: Short.
+source:
+  title: A study
+  format: PDF
+models: [fellowship]
+partners:
+  - id: code-for-germany
+    name: Code for Germany
+    role: Pilot
+lessons:
+  - id: keep-it-simple
+    title: Keep it simple
+    body: Small things.
+    partners: [code-for-germany]
+sections:
+  - id: intro
+    title: Introduction
+    group: Introduction
+    body: Text.
+"""

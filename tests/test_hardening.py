@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from conftest import minimal_case_study
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.commands import build as mkdocs_build
@@ -451,34 +452,7 @@ def _mini_project(root: Path) -> Path:
 
 
 def _valid_study(slug: str = "a-study") -> str:
-    return f"""\
-slug: {slug}
-title: A study
-organization: Code for America
-authors:
-  - name: Ana
-published: 2015-01-20
-featured: true
-summary: Short.
-source:
-  title: A study
-  format: PDF
-models: [fellowship]
-partners:
-  - id: code-for-germany
-    name: Code for Germany
-    role: Pilot
-lessons:
-  - id: keep-it-simple
-    title: Keep it simple
-    body: Small things.
-    partners: [code-for-germany]
-sections:
-  - id: intro
-    title: Introduction
-    group: Introduction
-    body: Text.
-"""
+    return minimal_case_study(slug, featured=True)
 
 
 def _problems(root: Path, env=None) -> list[str]:

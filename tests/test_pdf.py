@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SITE_URL
+from conftest import ROOT, SITE_URL, SOURCE_FIGURES
 from pypdf import PdfReader
 
 from casebook.browser import CHROMIUM, serve
@@ -26,18 +26,6 @@ if not Path(CHROMIUM).is_file():
 SLUG = "cfa-first-international-partnerships"
 PAGE = f"case-studies/{SLUG}/"
 STUDY = yaml.safe_load((ROOT / "case_studies" / f"{SLUG}.yml").read_text(encoding="utf-8"))
-FIGURES_OF_THE_SOURCE = (
-    "13 labs",
-    "50 apps and prototypes",
-    "200 volunteers",
-    "10,000 hours",
-    "150 applications",
-    "500 people",
-    "US$5 million",
-    "40%",
-    "60%",
-    "11 organizations from 10 countries",
-)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +83,7 @@ def test_the_pdf_holds_every_lesson_and_every_figure(printed):
     missing = [lesson["title"] for lesson in STUDY["lessons"] if lesson["title"] not in text]
     (study,), _ = load_case_studies(ROOT / "case_studies", ROOT)
     missing += [f"{f.label}: {format_figure(f)}" for f in study.figures if f"{f.label} {format_figure(f)}" not in text]
-    missing += [figure for figure in FIGURES_OF_THE_SOURCE if figure not in text]
+    missing += [figure for figure in SOURCE_FIGURES if figure not in text]
     assert missing == []
 
 
