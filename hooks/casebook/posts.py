@@ -493,14 +493,24 @@ def slugify(text: str) -> str:
 
 
 def plain_text(markup: str, limit: int = 300) -> str:
-    """Readable text from Markdown or HTML, cut at a word boundary, for summaries."""
-    text = re.sub(r"<[^>]*>", " ", markup)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = html.unescape(re.sub(r"[*_>`]+|(?<!&)#+", "", text))  # keep the # of entities (&#8217;)
-    text = " ".join(text.split())
+    """Readable text from Markdown or HTML, cut at a word boundary, for summaries. Long markup
+    is read up to a paragraph break well past `limit` first: the same result, far cheaper."""
+    head = markup[: limit * 10]
+    if len(head) < len(markup) and (cut := head.rfind("\n\n")) > 0:
+        text = _readable(head[:cut])
+        if len(text) > limit:
+            return text[:limit].rsplit(" ", 1)[0] + "…"
+    text = _readable(markup)
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _readable(markup: str) -> str:
+    text = re.sub(r"<[^>]*>", " ", markup)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = html.unescape(re.sub(r"[*_>`]+|(?<!&)#+", "", text))  # keep the # of entities (&#8217;)
+    return " ".join(text.split())
 
 
 def body_image_named(body: str, relative: str) -> str:
