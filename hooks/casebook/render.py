@@ -54,7 +54,7 @@ def render_site(archive: Archive, env, settings: Settings) -> Site:
             "post.md",
             post.src_uri,
             post=post,
-            meta=_entry_meta(post, archive, settings, cite),
+            meta=_entry_meta(post, organizations, settings, cite),
             cite=cite,
             pager=pagers.get(post.source),
             terms=_terms_of(archive, post.src_uri),
@@ -78,7 +78,7 @@ def render_site(archive: Archive, env, settings: Settings) -> Site:
     for study in archive.case_studies:
         record = citation_record(study, settings, organizations)
         cite = _cite(study, record, site.static_files, styles, with_pdf=True)
-        site.unlisted_pages[study.src_uri] = render_case_study(study, archive, render, settings, cite)
+        site.unlisted_pages[study.src_uri] = render_case_study(study, archive, render, settings, organizations, cite)
     site.pages[CASE_STUDIES_INDEX] = render("case-studies.md", CASE_STUDIES_INDEX, studies=archive.case_studies)
     site.pages[HOME] = render(
         "home.md",
@@ -110,7 +110,14 @@ def render_print_links(site_url: str) -> str:
     return f"@media print {{\n  .md-typeset a[href^={prefix}]::after {{\n    content: none;\n  }}\n}}\n"
 
 
-def render_case_study(study: CaseStudy, archive: Archive, render, settings: Settings, cite: dict | None = None) -> str:
+def render_case_study(
+    study: CaseStudy,
+    archive: Archive,
+    render,
+    settings: Settings,
+    organizations: frozenset[str],
+    cite: dict | None = None,
+) -> str:
     """The case study's page: partners, lessons, chapters of sections, figures, source and
     citation; every lesson, partner and model linked to its term page."""
     terms = archive.term_by_key
@@ -127,7 +134,7 @@ def render_case_study(study: CaseStudy, archive: Archive, render, settings: Sett
         "case-study.md",
         study.src_uri,
         study=study,
-        meta=_entry_meta(study, archive, settings, cite),
+        meta=_entry_meta(study, organizations, settings, cite),
         cite=cite,
         term=term,
         format_figure=format_figure,
@@ -355,11 +362,13 @@ def _edit_url(settings: Settings, source: str) -> str:
     return settings.edit_base + source if settings.edit_base and source else ""
 
 
-def _entry_meta(entry: Post | CaseStudy, archive: Archive, settings: Settings, cite: dict | None = None) -> dict:
+def _entry_meta(
+    entry: Post | CaseStudy, organizations: frozenset[str], settings: Settings, cite: dict | None = None
+) -> dict:
     """What the theme's head needs about a post or case study: the edit link, the image, the
     canonical original of a repost, the schema.org record (JSON-LD) and, from the citation
-    record, the Highwire Press `citation_*` tags."""
-    organizations = {t.title for t in archive.terms if t.kind == "partners"}
+    record, the Highwire Press `citation_*` tags. Authors named in `organizations` (the
+    partners' titles) are organisations in JSON-LD, the others people."""
     if isinstance(entry, Post):
         names, image, kind = entry.authors, entry.image, "BlogPosting" if entry.kind == "post" else "WebPage"
         published, description = entry.published.isoformat(), excerpt(entry, 300)
