@@ -33,6 +33,10 @@ _TO_STAND_INS = str.maketrans(_STAND_INS)
 _FROM_STAND_INS = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}
 _PARTICLES = {"al", "bin", "da", "das", "de", "del", "della", "den", "der", "di", "do", "dos", "du", "la", "le"}
 _PARTICLES |= {"ten", "ter", "van", "von", "zu"}
+_LATEX_ESCAPES = str.maketrans(
+    {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#"}
+    | {"_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -171,9 +175,7 @@ def _stand_ins(value):
 
 def _latex(text: str) -> str:
     """Text for a BibTeX field in braces: LaTeX's special characters escaped."""
-    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#"}
-    special |= {"_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-    return "".join(special.get(char, char) for char in " ".join(text.split()))
+    return " ".join(text.split()).translate(_LATEX_ESCAPES)
 
 
 def _bibtex_name(name: dict) -> str:

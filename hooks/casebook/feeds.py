@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from .index import Archive
@@ -22,29 +23,37 @@ def feed_paths(folder: str = "") -> tuple[str, str]:
 
 def render_feeds(archive: Archive, site_url: str, site_name: str) -> dict[str, str]:
     """Every feed file by its path in the site."""
+    made: dict[str, FeedEntry] = {}  # by source: one entry per post or case study, shared by its feeds
     files = {}
     entries = archive.posts
-    files |= _feed_pair("", f"{site_name}: all posts", f"The newest posts of {site_name}.", entries, site_url)
+    files |= _feed_pair("", f"{site_name}: all posts", f"The newest posts of {site_name}.", entries, site_url, made)
+    candidates = [(entry.src_uri, entry) for entry in archive.case_studies + archive.posts]
     for term in archive.terms:
         carried = {e.src_uri for e in archive.evidence.get(term.key, ())}
-        items = [entry for entry in archive.case_studies + archive.posts if entry.src_uri in carried]
+        items = [entry for src_uri, entry in candidates if src_uri in carried]
         folder = src_uri_to_url(term.src_uri)
         title = f"{site_name}: {term.title}"
-        files |= _feed_pair(folder, title, f"Posts and case studies about {term.title}.", items, site_url)
+        files |= _feed_pair(folder, title, f"Posts and case studies about {term.title}.", items, site_url, made)
     return files
 
 
-def _feed_pair(folder: str, title: str, description: str, entries, site_url: str) -> dict[str, str]:
+def _feed_pair(
+    folder: str, title: str, description: str, entries, site_url: str, made: dict[str, FeedEntry]
+) -> dict[str, str]:
     """The RSS and Atom files of one feed, each naming itself as `rel="self"`."""
     newest = sorted(entries, key=lambda e: (-e.date.toordinal(), e.src_uri))[:FEED_SIZE]
+    for entry in newest:
+        if entry.source not in made:
+            made[entry.source] = _entry(entry, site_url)
+    items = [made[entry.source] for entry in newest]
     rss_path, atom_path = feed_paths(folder)
     return {
-        rss_path: _feed(folder, title, description, newest, site_url, rss_path).rss_str(pretty=True).decode(),
-        atom_path: _feed(folder, title, description, newest, site_url, atom_path).atom_str(pretty=True).decode(),
+        rss_path: _feed(folder, title, description, newest, items, site_url, rss_path).rss_str(pretty=True).decode(),
+        atom_path: _feed(folder, title, description, newest, items, site_url, atom_path).atom_str(pretty=True).decode(),
     }
 
 
-def _feed(folder: str, title: str, description: str, newest, site_url: str, self_path: str) -> FeedGenerator:
+def _feed(folder: str, title: str, description: str, newest, items, site_url: str, self_path: str) -> FeedGenerator:
     generator = FeedGenerator()
     generator.id(site_url + folder)
     generator.title(title)
@@ -53,14 +62,14 @@ def _feed(folder: str, title: str, description: str, newest, site_url: str, self
     generator.link(href=site_url + self_path, rel="self")
     generator.language("en")
     generator.updated(_when(newest[0]) if newest else dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-    for entry in reversed(newest):  # feedgen lists the last added first
-        _add_entry(generator, entry, site_url)
+    for item in reversed(items):  # feedgen lists the last added first
+        generator.add_entry(item)
     return generator
 
 
-def _add_entry(generator: FeedGenerator, entry: Post | CaseStudy, site_url: str) -> None:
+def _entry(entry: Post | CaseStudy, site_url: str) -> FeedEntry:
     url = site_url + entry.url
-    item = generator.add_entry()
+    item = FeedEntry()
     item.id(url)
     item.guid(url, permalink=True)
     item.title(entry.title)
@@ -74,6 +83,7 @@ def _add_entry(generator: FeedGenerator, entry: Post | CaseStudy, site_url: str)
     for name in names:
         item.author({"name": name})
     item.description(html.escape(summary or entry.title))  # readers treat it as HTML
+    return item
 
 
 def _when(entry: Post | CaseStudy) -> dt.datetime:

@@ -76,6 +76,7 @@ def build_archive(posts: list[Post], case_studies: list[CaseStudy] = (), terms: 
     known = {term.key: term for term in terms}
     names = alias_map(terms)
     patterns = {term.key: term_pattern(term) for term in terms}
+    needles = {term.key: term_needles(term) for term in terms}
 
     evidence: dict[TermKey, list[Evidence]] = defaultdict(list)
     items: list[frozenset[TermKey]] = []
@@ -91,7 +92,7 @@ def build_archive(posts: list[Post], case_studies: list[CaseStudy] = (), terms: 
         keys = post_terms(post, names, known)
         entry_terms[post.src_uri] = keys
         items.append(frozenset(keys))
-        for key, found in post_evidence(post, keys, patterns) if keys else ():
+        for key, found in post_evidence(post, keys, patterns, needles) if keys else ():
             evidence[key].append(found)
 
     together: dict[TermKey, Counter] = defaultdict(Counter)
@@ -171,17 +172,41 @@ def term_pattern(term: Term) -> re.Pattern | None:
     return re.compile(r"\b(?:" + "|".join(names) + r")\b", re.IGNORECASE) if names else None
 
 
-def post_evidence(post: Post, keys: tuple[TermKey, ...], patterns: dict) -> list[tuple[TermKey, Evidence]]:
+def term_needles(term: Term) -> tuple[str, ...] | None:
+    """The names of `term_pattern`, lowered, for a quick `in` test before the slow pattern;
+    None unless they are all ASCII, the only names for which that test is sure (`_never_named`)."""
+    names = tuple(n.lower() for n in (term.title, *term.aliases) if len(n) > 2)
+    return names if all(n.isascii() for n in names) else None
+
+
+_CASE_TRAPS = re.compile("[\u0130\u0131\u017f]")
+"""İ, ı and ſ: the only characters that a case-insensitive pattern matches with an ASCII letter
+(i, s) and that `str.lower()` does not lower to it (the Kelvin sign K lowers to k)."""
+_PARAGRAPH = re.compile(r"\n\s*\n|</p>")
+
+
+def post_evidence(
+    post: Post, keys: tuple[TermKey, ...], patterns: dict, needles: dict
+) -> list[tuple[TermKey, Evidence]]:
     """For each term the post carries, the post's paragraph that names it (its title or an
     alias), else the post's summary. Paragraphs are made plain once per post."""
-    paragraphs = [plain_text(p, 10_000) for p in re.split(r"\n\s*\n|</p>", post.body)]
+    paragraphs = [plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body)]
+    joined = "\n".join(paragraphs)
+    lowered = "" if _CASE_TRAPS.search(joined) else joined.lower()
     fallback = post.summary or plain_text(post.body, 300)
     found = []
     for key in keys:
-        pattern = patterns.get(key)
+        pattern = None if _never_named(needles.get(key), lowered) else patterns.get(key)
         passage = next((plain_text(text, 400) for text in paragraphs if pattern and pattern.search(text)), "")
         found.append((key, Evidence("post", post.title, post.src_uri, "", passage or fallback, post.title, post.date)))
     return found
+
+
+def _never_named(needles: tuple[str, ...] | None, lowered: str) -> bool:
+    """Whether no needle is in `lowered`, the lowered plain text of a post ("" when it has one
+    of `_CASE_TRAPS`: no telling). Then no paragraph matches the term's pattern: a
+    case-insensitive match of an ASCII name is, lowered, that name lowered."""
+    return needles is not None and bool(lowered) and not any(needle in lowered for needle in needles)
 
 
 def build_related(entries: tuple, entry_terms: dict[str, tuple[TermKey, ...]]) -> dict[str, tuple[str, ...]]:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import yaml
+from yaml.composer import Composer
 from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -49,10 +50,11 @@ HINTS = {
 }
 
 
-class _Loader(yaml.SafeLoader):
+class _Rules(Composer):
     """Safe YAML without implicit timestamps (we parse dates ourselves, with line numbers),
     without aliases (a few aliased lines can otherwise expand to gigabytes), with plain tags
-    only, at most `MAX_DEPTH` levels deep, and with every key of a mapping used once."""
+    only, at most `MAX_DEPTH` levels deep, and with every key of a mapping used once. Shared by
+    both loaders: the rules run in Python on the parser's events, whichever parser makes them."""
 
     def compose_node(self, parent, index):
         if self.check_event(AliasEvent):
@@ -85,19 +87,60 @@ class _Loader(yaml.SafeLoader):
         return node
 
 
-_Loader.yaml_implicit_resolvers = {
+_Rules.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
+class _Loader(_Rules, yaml.SafeLoader):
+    """The rules on PyYAML's pure-Python parser: the reference, whose messages we report."""
+
+
+_LIBYAML_DIFFERS = re.compile(r"[\t\r\x85\ufeff\u2028\u2029]|[|>][0-9+-]*#")
+"""What libyaml reads otherwise than PyYAML: tabs, line breaks other than \\n, a BOM inside the
+text, and `|#` (a comment with no space before it). See also `_libyaml_differs`."""
+
+
+def _libyaml_differs(text: str) -> bool:
+    """Whether libyaml may read `text` otherwise than PyYAML, which then reads it alone. Besides
+    `_LIBYAML_DIFFERS`: a `?` with a flow collection, where PyYAML reads it as a key wherever it is."""
+    return bool(_LIBYAML_DIFFERS.search(text)) or ("?" in text and ("[" in text or "{" in text))
+
+
+class _Unsure(Exception):
+    """Raised by `_FastLoader` where its marks may differ from the reference parser's."""
+
+
+if yaml.__with_libyaml__:
+
+    class _FastLoader(_Rules, yaml.CSafeLoader):
+        """The rules on libyaml's parser, four times faster, with the same events and marks but
+        libyaml's own error messages: `parse_yaml` reads any text it refuses again with
+        `_Loader`. (`_Rules` comes first so that composing stays in Python, with the rules.)"""
+
+        def __init__(self, stream):
+            yaml.CSafeLoader.__init__(self, stream)
+            Composer.__init__(self)
+
+        def compose_scalar_node(self, anchor):
+            event = self.peek_event()
+            if event.value == "" and not event.style:  # an empty value (`{a: }`): libyaml marks it elsewhere
+                raise _Unsure
+            return super().compose_scalar_node(anchor)
+
+
 def parse_yaml(text: str) -> tuple[object, Node | None]:
     """Return the data and the node tree (for line numbers); raise `YamlError` on bad syntax."""
+    if yaml.__with_libyaml__ and not _libyaml_differs(text):
+        try:
+            return _load(_FastLoader(text))
+        except Exception:  # a fault, or `_Unsure`: the reference parser decides, in its own words
+            pass
     loader = None
     try:
         loader = _Loader(text)  # checks that every character is allowed in YAML
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        return _load(loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = error.problem or error.context or "invalid YAML"
@@ -114,10 +157,14 @@ def parse_yaml(text: str) -> tuple[object, Node | None]:
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
         # A safety net: PyYAML's constructors raise these on values they cannot build.
         raise YamlError(f"a value cannot be read: {error}", 1, 1, "write it as plain text") from None
+
+
+def _load(loader: yaml.BaseLoader) -> tuple[object, Node | None]:
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
     finally:
-        if loader is not None:
-            loader.dispose()
-    return data, node
+        loader.dispose()
 
 
 def _hint(message: str) -> str:
