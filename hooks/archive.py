@@ -77,3 +77,13 @@ def on_page_context(context, page, config, nav):
     if page.meta.get("casebook") is not None:
         page.edit_url = page.meta["casebook"].get("edit") or None
     return context
+
+
+def on_post_build(config):
+    """`post_build`, every build: index the built site for search (Pagefind), which reads
+    the finished HTML, so it runs last."""
+    try:
+        index = casebook.index_site(Path(config.site_dir))
+    except casebook.SearchFailed as error:
+        raise PluginError(str(error)) from None
+    log.info(f"search: {index.pages} pages indexed in {index.seconds:.1f} s")
