@@ -643,7 +643,7 @@ COLLISIONS = [
     case("alias over the export", {P: _post("title: A\naliases: [/api/terms.json]")}, f"{P}:3: the path 'api/terms"),
     case("alias over the feed", {P: _post("title: A\naliases: [/feed.xml]")}, f"{P}:3: the path 'feed.xml' would"),
     case("alias over the manifest", {P: _post("title: A\naliases: [/manifest.json]")}, f"{P}:3: the path 'manifest"),
-    case("alias over search", {P: _post("title: A\naliases: [/search/search_index.json]")}, f"{P}:3: the path 'search"),
+    case("alias in the search index", {P: _post("title: A\naliases: [/pagefind/]")}, f"{P}:3: the path 'pagefind/"),
     case(
         "alias with a NUL",
         {P: _post("title: A\naliases: ['/a%00b/']")},
