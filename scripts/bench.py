@@ -39,6 +39,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from casebook.browser import launch_chromium, serve
 from casebook.case_studies import load_case_studies
 from casebook.importer import import_posts, old_home, post_file_name, render_post, unique_slug
 from casebook.index import build_archive
@@ -47,6 +48,8 @@ from casebook.pipeline import TAXONOMY_SCHEMA, edit_base, read_settings
 from casebook.posts import load_posts, slugify, unloaded_references
 from casebook.render import href, link, render_site
 from casebook.report import read_config, read_project
+from casebook.search import OUTPUT as SEARCH_OUTPUT
+from casebook.search import pagefind_command
 from casebook.taxonomy import check_references, load_vocabulary, unused_terms
 from casebook.validate import validate_case_studies, validate_urls
 
@@ -64,6 +67,13 @@ BUDGET_GROWTH = 11.0
 BUDGET_HOOK_SHARE = 0.05
 BUDGET_RSS = GIB
 BUDGET_EDIT = 2.0
+BUDGET_SEARCH_FETCHED = 300 * 1000
+BUDGET_SEARCH_COST = 0.5
+"""Pagefind's indexing against the cost of Material's search plugin on the same site."""
+BUDGET_INDEXER_RSS = 2 * GIB
+SEARCH_QUERY = "praedial larceny"
+MATERIAL_SEARCH_CONFIG = "mkdocs-material-search.yml"
+"""Our project built with Material's search plugin on as well: what that plugin costs."""
 STEPS = ("load", "validate", "index", "render")
 
 # Hugo and Jekyll render nothing without layouts: the smallest ones that show each post, and
@@ -254,6 +264,11 @@ def write_casebook_project(root: Path, replicas: list[Post]) -> None:
         shutil.copytree(ROOT / name, root / name)
     for name in ("mkdocs.yml", "taxonomy.yml", TAXONOMY_SCHEMA):
         shutil.copy2(ROOT / name, root / name)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    if "\nplugins: []\n" not in config:
+        raise SystemExit("mkdocs.yml no longer says `plugins: []`: update bench.write_casebook_project")
+    with_search = config.replace("\nplugins: []\n", "\nplugins:\n  - search\n")
+    (root / MATERIAL_SEARCH_CONFIG).write_text(with_search, encoding="utf-8")
     for post in replicas:
         (root / "posts" / post_file_name(post)).write_text(render_post(post), encoding="utf-8")
 
@@ -346,6 +361,12 @@ def engines(workdir: Path, size: int) -> list[Engine]:
     found = [
         Engine("casebook", (*mkdocs, "--strict"), workdir / f"casebook-{size}", workdir / f"casebook-{size}" / "site"),
         Engine("material-blog", mkdocs, workdir / f"blog-{size}", workdir / f"blog-{size}" / "site"),
+        Engine(
+            "casebook+material-search",
+            (*mkdocs, "--strict", "-f", MATERIAL_SEARCH_CONFIG, "-d", "site-material-search"),
+            workdir / f"casebook-{size}",
+            workdir / f"casebook-{size}" / "site-material-search",
+        ),
     ]
     if shutil.which("hugo"):
         found.append(Engine("hugo", ("hugo", "--quiet"), workdir / f"hugo-{size}", workdir / f"hugo-{size}" / "public"))
@@ -483,7 +504,7 @@ def measure_size(
     write_casebook_project(ours.root, replicas)
     write_blog_project(found[1].root, seeds + replicas, terms)
     writers = {"hugo": write_hugo_project, "jekyll": write_jekyll_project}
-    for engine in found[2:]:
+    for engine in found[3:]:
         writers[engine.name](engine.root, seeds + replicas, terms)
     logs = workdir / "logs"
     logs.mkdir(exist_ok=True)
@@ -516,12 +537,65 @@ def measure_size(
             "warnings": runs_of[0].warnings,
             "runs": [asdict(run) for run in runs_of],
         }
+    progress(f"{size} posts: search")
+    figures["search"] = measure_search(ours, figures["engines"], logs / f"pagefind-{size}.log")
     progress(f"{size} posts: a build in process" + (", then the edit loop" if edit else ""))
     edited = ours.root / "posts" / post_file_name(replicas[len(replicas) // 2]) if edit else None
     figures["in_process"] = time_in_process(ours.root / "mkdocs.yml", edited)
     first = figures["in_process"]["build"]
     hooks |= {"in_build": first["hooks"], "build": first["seconds"], "share": first["hooks"] / first["seconds"]}
     return figures
+
+
+def measure_search(ours: Engine, engines: dict, log: Path) -> dict:
+    """Pagefind on our site against Material's search plugin on the same site: the indexer
+    run again alone, as a process of its own (its time and peak memory); the size of each
+    index; what Chromium fetches to show the first results of SEARCH_QUERY; and the cost of
+    Material's plugin, the difference of our build with and without it."""
+    indexer = Engine("pagefind", tuple(pagefind_command(ours.output)), ours.root, ours.output / SEARCH_OUTPUT)
+    run = run_build(indexer, log)
+    material = engines["casebook+material-search"]
+    material_index = ours.root / "site-material-search" / "search" / "search_index.json"
+    return {
+        "pagefind": {
+            "seconds": run.seconds,
+            "peak_rss": run.peak_rss,
+            "size": folder_size(ours.output / SEARCH_OUTPUT),
+            "fetched": fetched_for_first_results(ours.output),
+        },
+        "material": {
+            "seconds": material["seconds"] - engines["casebook"]["seconds"],
+            "cpu_seconds": material["cpu_seconds"] - engines["casebook"]["cpu_seconds"],
+            "size": material_index.stat().st_size,
+            "fetched": material_index.stat().st_size,  # fetched whole on the first keystroke
+        },
+        "build_seconds": engines["casebook"]["seconds"],
+    }
+
+
+def fetched_for_first_results(site: Path) -> int | None:
+    """Bytes of search files Chromium fetches from opening the search to the first results
+    of SEARCH_QUERY on the home page; None without Chromium."""
+    if not Path("/usr/bin/chromium").is_file():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    server = serve(site)
+    fetched = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_port}/")
+            page.on("response", lambda response: fetched.update({response.url: len(response.body())}))
+            page.keyboard.press("/")
+            page.keyboard.type(SEARCH_QUERY)
+            page.locator(".casebook-search__result").first.wait_for()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return sum(size for url, size in fetched.items() if f"/{SEARCH_OUTPUT}/" in url)
 
 
 def progress(message: str) -> None:
@@ -600,6 +674,27 @@ def budgets(sizes: list[dict]) -> list[dict]:
         row("peak RSS at 10,000 posts ≤ 1 GiB", rss <= BUDGET_RSS, f"{rss / MIB:,.0f} MiB")
     else:
         row("peak RSS at 10,000 posts ≤ 1 GiB", None, "10,000 posts not measured")
+    for figures in sizes:
+        search, posts = figures["search"], f"{figures['posts']:,} posts"
+        fetched = search["pagefind"]["fetched"]
+        row(
+            f"first results of “{SEARCH_QUERY}” after ≤ 300 KB of search files ({posts})",
+            None if fetched is None else fetched <= BUDGET_SEARCH_FETCHED,
+            "no Chromium" if fetched is None else f"{fetched / 1000:,.0f} KB",
+        )
+        ratio = (
+            search["pagefind"]["seconds"] / search["material"]["seconds"] if search["material"]["seconds"] > 0 else 0
+        )
+        row(
+            f"indexing ≤ half the cost of Material's search plugin ({posts})",
+            0 < ratio <= BUDGET_SEARCH_COST,
+            f"{search['pagefind']['seconds']:.2f} s against {search['material']['seconds']:.2f} s ({ratio:.0%})",
+        )
+    if large:
+        rss = large["search"]["pagefind"]["peak_rss"]
+        row("indexer's peak memory at 10,000 posts < 2 GiB", rss < BUDGET_INDEXER_RSS, f"{rss / MIB:,.0f} MiB")
+    else:
+        row("indexer's peak memory at 10,000 posts < 2 GiB", None, "10,000 posts not measured")
     edit = small["in_process"].get("rebuild") if small else None
     if edit:
         row("edit one post, rebuilt at 1,000 posts ≤ 2 s", edit["seconds"] <= BUDGET_EDIT, f"{edit['seconds']:.2f} s")
@@ -670,7 +765,29 @@ def report(results: dict) -> str:
                 f"{hooks['share']:.1%}",
             ]
         )
-    lines += [table(rows, "lrrrrrrrr"), ""]
+    lines += [
+        table(rows, "lrrrrrrrr"),
+        "",
+        f"Search: what it costs the build, and what a reader fetches for “{SEARCH_QUERY}”",
+    ]
+    rows = [["posts", "index", "index s", "share of build", "index MiB", "fetched KB", "indexer peak MiB"]]
+    for figures in results["sizes"]:
+        search = figures["search"]
+        for name, label in (("pagefind", "Pagefind"), ("material", "Material's plugin")):
+            index = search[name]
+            fetched = index["fetched"]
+            rows.append(
+                [
+                    f"{figures['posts']:,}",
+                    label + ("" if name == "pagefind" else " (fetched whole)"),
+                    f"{index['seconds']:.2f}",
+                    f"{index['seconds'] / search['build_seconds']:.0%}",
+                    megabytes(index["size"]),
+                    "-" if fetched is None else f"{fetched / 1000:,.0f}",
+                    megabytes(index.get("peak_rss")),
+                ]
+            )
+    lines += [table(rows, "llrrrrr"), ""]
     for figures in results["sizes"]:
         runs = figures["in_process"]
         if "rebuild" in runs:

@@ -65,13 +65,18 @@ def search_record(entry_kind: str, date: dt.date | None, terms: Mapping[str, Seq
     }
 
 
-def index_site(site_dir: Path) -> SearchIndex:
-    """Run Pagefind over the built site in `site_dir`: it writes `site_dir/pagefind/`."""
+def pagefind_command(site_dir: Path) -> list[str]:
+    """The Pagefind run that indexes the built site in `site_dir` into `site_dir/pagefind/`."""
     command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", OUTPUT]
     for selector in IGNORED:
         command += ["--exclude-selectors", selector]
+    return command
+
+
+def index_site(site_dir: Path) -> SearchIndex:
+    """Run Pagefind over the built site in `site_dir`."""
     start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SearchFailed(f"Pagefind could not index {site_dir}: {(result.stderr or result.stdout).strip()}")
