@@ -3,6 +3,7 @@ package beside this file. This is the only module that imports MkDocs."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -14,6 +15,8 @@ import casebook
 
 log = get_plugin_logger("casebook")
 _serving = False
+_indexing: threading.Thread | None = None
+"""Under `mkdocs serve`, the search indexing of the last build (it runs beside the preview)."""
 _settings: casebook.Settings | None = None
 """This build's settings, replaced by `on_files` at the start of every build."""
 
@@ -81,9 +84,33 @@ def on_page_context(context, page, config, nav):
 
 def on_post_build(config):
     """`post_build`, every build: index the built site for search (Pagefind), which reads
-    the finished HTML, so it runs last."""
+    the finished HTML, so it runs last. Under `mkdocs serve` it runs beside the preview, which
+    reloads as soon as the pages are written; search catches up a moment later."""
+    global _indexing
+    site_dir = Path(config.site_dir)
+    if not _serving:
+        try:
+            index = casebook.index_site(site_dir)
+        except casebook.SearchFailed as error:
+            raise PluginError(str(error)) from None
+        log.info(f"search: {index.pages} pages indexed in {index.seconds:.1f} s")
+        return
+    on_shutdown()  # one index at a time: the previous build's first, if it is still running
+    _indexing = threading.Thread(target=index_beside_preview, args=(site_dir,), daemon=True)
+    _indexing.start()
+
+
+def index_beside_preview(site_dir: Path) -> None:
+    """Pagefind under `mkdocs serve`: a failure is shown, and the preview goes on."""
     try:
-        index = casebook.index_site(Path(config.site_dir))
+        index = casebook.index_site(site_dir)
     except casebook.SearchFailed as error:
-        raise PluginError(str(error)) from None
+        log.warning(str(error))
+        return
     log.info(f"search: {index.pages} pages indexed in {index.seconds:.1f} s")
+
+
+def on_shutdown() -> None:
+    """`shutdown`, at the end of `mkdocs serve`: let the last search indexing finish."""
+    if _indexing is not None:
+        _indexing.join()

@@ -6,8 +6,10 @@ dates, legacy URLs and terms) and prints figures, not tests: the wall time and p
 whole `mkdocs build` processes (medians), the hooks' own time by step, pages per second, the
 search index and the site's size; the same posts built by Material's blog plugin, and by Hugo
 and Jekyll when they are installed, in the same run and interleaved with ours; the hooks' time
-within a build in this process; the edit loop (one post changed, the site rebuilt) at 1,000
-posts; and the budgets, passed or failed.
+within a build in this process; search: Pagefind's indexing time and memory, its index's
+size and the bytes Chromium fetches for a query, against Material's search plugin on the same
+site; the edit loop (one post changed, the site rebuilt) at 1,000 posts; and the budgets,
+passed or failed.
 
 Builds in processes of their own run the repository's code as it is at that moment; builds in
 this process keep the hook module loaded by the first one, as `mkdocs serve` does. Unlike the
@@ -361,12 +363,6 @@ def engines(workdir: Path, size: int) -> list[Engine]:
     found = [
         Engine("casebook", (*mkdocs, "--strict"), workdir / f"casebook-{size}", workdir / f"casebook-{size}" / "site"),
         Engine("material-blog", mkdocs, workdir / f"blog-{size}", workdir / f"blog-{size}" / "site"),
-        Engine(
-            "casebook+material-search",
-            (*mkdocs, "--strict", "-f", MATERIAL_SEARCH_CONFIG, "-d", "site-material-search"),
-            workdir / f"casebook-{size}",
-            workdir / f"casebook-{size}" / "site-material-search",
-        ),
     ]
     if shutil.which("hugo"):
         found.append(Engine("hugo", ("hugo", "--quiet"), workdir / f"hugo-{size}", workdir / f"hugo-{size}" / "public"))
@@ -471,6 +467,12 @@ def time_hook_events(config) -> dict[str, float]:
     """Wrap the event handlers of the config's hook modules with timers; the dict returned
     adds up their seconds by event."""
     modules = {module.__name__ for module in config.hooks.values()}
+    return time_handlers(config, lambda handler: getattr(handler, "__module__", None) in modules)
+
+
+def time_handlers(config, chosen) -> dict[str, float]:
+    """Wrap the event handlers for which `chosen(handler)` is true with timers; the dict
+    returned adds up their seconds by event."""
     spent: dict[str, float] = {}
 
     def timed(event: str, handler):
@@ -484,7 +486,7 @@ def time_hook_events(config) -> dict[str, float]:
         return run
 
     for event, handlers in config.plugins.events.items():
-        handlers[:] = [timed(event, h) if getattr(h, "__module__", None) in modules else h for h in handlers]
+        handlers[:] = [timed(event, h) if chosen(h) else h for h in handlers]
     return spent
 
 
@@ -504,7 +506,7 @@ def measure_size(
     write_casebook_project(ours.root, replicas)
     write_blog_project(found[1].root, seeds + replicas, terms)
     writers = {"hugo": write_hugo_project, "jekyll": write_jekyll_project}
-    for engine in found[3:]:
+    for engine in found[2:]:
         writers[engine.name](engine.root, seeds + replicas, terms)
     logs = workdir / "logs"
     logs.mkdir(exist_ok=True)
@@ -538,39 +540,55 @@ def measure_size(
             "runs": [asdict(run) for run in runs_of],
         }
     progress(f"{size} posts: search")
-    figures["search"] = measure_search(ours, figures["engines"], logs / f"pagefind-{size}.log")
+    figures["search"] = measure_search(
+        ours, figures["engines"]["casebook"]["seconds"], runs, logs / f"pagefind-{size}.log"
+    )
     progress(f"{size} posts: a build in process" + (", then the edit loop" if edit else ""))
     edited = ours.root / "posts" / post_file_name(replicas[len(replicas) // 2]) if edit else None
     figures["in_process"] = time_in_process(ours.root / "mkdocs.yml", edited)
     first = figures["in_process"]["build"]
-    hooks |= {"in_build": first["hooks"], "build": first["seconds"], "share": first["hooks"] / first["seconds"]}
+    # Indexing for search (post_build: Pagefind, a program of its own) is reported under Search.
+    own = first["hooks"] - first["hook_events"].get("post_build", 0.0)
+    hooks |= {"in_build": own, "build": first["seconds"], "share": own / first["seconds"]}
     return figures
 
 
-def measure_search(ours: Engine, engines: dict, log: Path) -> dict:
+def measure_search(ours: Engine, build_seconds: float, runs: int, log: Path) -> dict:
     """Pagefind on our site against Material's search plugin on the same site: the indexer
-    run again alone, as a process of its own (its time and peak memory); the size of each
-    index; what Chromium fetches to show the first results of SEARCH_QUERY; and the cost of
-    Material's plugin, the difference of our build with and without it."""
+    run alone, as a process of its own (its time and peak memory; median of `runs`); the size
+    of each index; what Chromium fetches to show the first results of SEARCH_QUERY; and what
+    Material's plugin costs a build of the same site in this process, the seconds spent in
+    its event handlers (more exact than the difference of two noisy builds)."""
     indexer = Engine("pagefind", tuple(pagefind_command(ours.output)), ours.root, ours.output / SEARCH_OUTPUT)
-    run = run_build(indexer, log)
-    material = engines["casebook+material-search"]
-    material_index = ours.root / "site-material-search" / "search" / "search_index.json"
+    indexed = [run_build(indexer, log) for _ in range(runs)]
+    material_site = ours.root / "site-material-search"
+    material_seconds = statistics.median(time_material_search(ours.root, material_site) for _ in range(runs))
+    material_index = material_site / "search" / "search_index.json"
     return {
         "pagefind": {
-            "seconds": run.seconds,
-            "peak_rss": run.peak_rss,
+            "seconds": statistics.median(run.seconds for run in indexed),
+            "cpu_seconds": statistics.median(run.cpu_seconds for run in indexed),
+            "peak_rss": statistics.median(run.peak_rss for run in indexed),
             "size": folder_size(ours.output / SEARCH_OUTPUT),
             "fetched": fetched_for_first_results(ours.output),
         },
         "material": {
-            "seconds": material["seconds"] - engines["casebook"]["seconds"],
-            "cpu_seconds": material["cpu_seconds"] - engines["casebook"]["cpu_seconds"],
+            "seconds": material_seconds,
             "size": material_index.stat().st_size,
             "fetched": material_index.stat().st_size,  # fetched whole on the first keystroke
         },
-        "build_seconds": engines["casebook"]["seconds"],
+        "build_seconds": build_seconds,
     }
+
+
+def time_material_search(root: Path, site: Path) -> float:
+    """Seconds Material's search plugin spends in a build of our project in this process."""
+    config = load_config(str(root / MATERIAL_SEARCH_CONFIG), site_dir=str(site))
+    config.plugins.on_startup(command="build", dirty=False)
+    plugin = config.plugins["material/search"]
+    spent = time_handlers(config, lambda handler: getattr(handler, "__self__", None) is plugin)
+    build(config)
+    return sum(spent.values())
 
 
 def fetched_for_first_results(site: Path) -> int | None:

@@ -95,6 +95,8 @@ class Project:
                 mkdocs_build.build(config, serve_url=serve_url)
             except (Abort, BuildError) as exc:
                 error = str(exc)
+            if command == "serve":  # as `mkdocs serve` does when it stops
+                config.plugins.on_shutdown()
         messages = [
             r.getMessage() for r in self.caplog.records if r.name.startswith("mkdocs") and r.levelno >= logging.WARNING
         ]

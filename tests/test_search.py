@@ -57,3 +57,11 @@ def test_a_new_post_is_findable_after_a_rebuild(project):
     records = search_records(project.build().site)
     assert "quokkas" in records["/blog/2016/02/second/"]["content"]
     assert records["/blog/2016/02/second/"]["filters"]["year"] == ["2016"]
+
+
+def test_the_preview_indexes_beside_the_build(project):
+    """`mkdocs serve` writes the pages first and indexes them beside the preview; the index is
+    complete once the indexing it started has finished (at the latest when serve stops)."""
+    project.write("posts/2015-01-01-first.md", "---\ntitle: First\ndate: 2015-01-01\n---\nAbout wombats.\n")
+    built = project.build("serve")
+    assert "wombats" in search_records(built.site)["/blog/2015/01/first/"]["content"]
