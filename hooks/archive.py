@@ -15,6 +15,9 @@ import casebook
 
 log = get_plugin_logger("casebook")
 _serving = False
+_dirty = False
+_indexer: casebook.SearchIndexer | None = None
+"""A full build's search indexing, fed each page as it is written."""
 _indexing: threading.Thread | None = None
 """Under `mkdocs serve`, the search indexing of the last build (it runs beside the preview)."""
 _settings: casebook.Settings | None = None
@@ -24,8 +27,8 @@ _settings: casebook.Settings | None = None
 def on_startup(command: str, dirty: bool) -> None:
     """`startup`, once per process: remember whether this is `mkdocs serve`, where content
     problems are shown but do not stop the preview, and drafts are shown."""
-    global _serving
-    _serving = command == "serve"
+    global _serving, _dirty
+    _serving, _dirty = command == "serve", dirty
 
 
 @event_priority(50)
@@ -82,15 +85,36 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_env(env, config, files):
+    """`env`, every build, before the pages: a full `mkdocs build` indexes each page for
+    search as it is written (`on_post_page`), on another core while the rest render; a
+    preview indexes the finished site instead (`on_post_build`), since it may rebuild only
+    some pages."""
+    global _indexer
+    if _settings is not None and _settings.search and not _serving and not _dirty:
+        _indexer = casebook.SearchIndexer(Path(config.site_dir))
+    return env
+
+
+def on_post_page(output, page, config):
+    """`post_page`, every page written: hand it to the search indexer."""
+    if _indexer is not None:
+        _indexer.add(page.file.dest_uri, output)
+    return output
+
+
 def on_post_build(config):
-    """`post_build`, every build: index the built site for search (Pagefind), which reads
-    the finished HTML, so it runs last. Under `mkdocs serve` it runs beside the preview, which
-    reloads as soon as the pages are written; search catches up a moment later."""
-    global _indexing
+    """`post_build`, every build: finish the search index (Pagefind), which reads the written
+    HTML. Under `mkdocs serve` it runs beside the preview, which reloads as soon as the pages
+    are written; search catches up a moment later."""
+    global _indexer, _indexing
     site_dir = Path(config.site_dir)
+    if _settings is None or not _settings.search:
+        return
     if not _serving:
+        indexer, _indexer = _indexer, None
         try:
-            index = casebook.index_site(site_dir)
+            index = indexer.finish() if indexer else casebook.index_site(site_dir)
         except casebook.SearchFailed as error:
             raise PluginError(str(error)) from None
         log.info(f"search: {index.pages} pages indexed in {index.seconds:.1f} s")
@@ -98,6 +122,14 @@ def on_post_build(config):
     on_shutdown()  # one index at a time: the previous build's first, if it is still running
     _indexing = threading.Thread(target=index_beside_preview, args=(site_dir,), daemon=True)
     _indexing.start()
+
+
+def on_build_error(error):
+    """`build_error`: a failed build writes no search index."""
+    global _indexer
+    if _indexer is not None:
+        _indexer.abandon()
+        _indexer = None
 
 
 def index_beside_preview(site_dir: Path) -> None:

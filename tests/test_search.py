@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from conftest import search_records
 
+from casebook.search import SearchIndexer
+
 STUDY = "/case-studies/cfa-first-international-partnerships/"
 POST = "/blog/2018/11/repost-civic-tech/"
 TERM = "/partners/code-for-the-caribbean/"
@@ -65,3 +67,29 @@ def test_the_preview_indexes_beside_the_build(project):
     project.write("posts/2015-01-01-first.md", "---\ntitle: First\ndate: 2015-01-01\n---\nAbout wombats.\n")
     built = project.build("serve")
     assert "wombats" in search_records(built.site)["/blog/2015/01/first/"]["content"]
+
+
+def test_an_abandoned_index_writes_nothing_and_stops_its_service(tmp_path):
+    """A build that fails once pages are being written abandons its index (`on_build_error`)."""
+    indexer = SearchIndexer(tmp_path)
+    indexer.add("a/index.html", '<html lang="en"><body><main data-pagefind-body><h1>A</h1></main></body></html>')
+    indexer.abandon()
+    assert indexer._process.poll() is not None
+    assert not (tmp_path / "pagefind").exists()
+
+
+def test_the_indexer_skips_pages_without_content_to_index(tmp_path):
+    indexer = SearchIndexer(tmp_path)
+    indexer.add("a/index.html", '<html lang="en"><body><main data-pagefind-body><h1>Alpha</h1></main></body></html>')
+    indexer.add("b/index.html", '<html lang="en"><body><p>A listing</p></body></html>')
+    assert indexer.finish().pages == 1
+    assert set(search_records(tmp_path)) == {"/a/"}
+
+
+def test_search_can_be_switched_off(project):
+    project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text() + "    search: false\n")
+    project.write("posts/2015-01-01-first.md", "---\ntitle: First\ndate: 2015-01-01\n---\nAbout fellowships.\n")
+    built = project.build()
+    assert not built.error and built.exists("blog/2015/01/first/") and not (built.site / "pagefind").exists()
+    project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text().replace("search: false", "search: maybe"))
+    assert "extra.casebook.search must be true or false" in " ".join(project.build().messages)

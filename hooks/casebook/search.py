@@ -1,14 +1,21 @@
-"""Search: what the theme tells Pagefind about each page, and the run of Pagefind over the
-built site, which writes a chunked index into `pagefind/` that the browser fetches a piece at
-a time (docs/javascripts/search.js). Pagefind indexes only the element the theme marks with
+"""Search: what the theme tells Pagefind about each page, and Pagefind's indexing, which
+writes a chunked index into `pagefind/` that the browser fetches a piece at a time
+(docs/javascripts/search.js). Pagefind indexes only the element the theme marks with
 `data-pagefind-body` (main.html), so the header, the navigation and the listings, which only
-repeat what the posts say, stay out."""
+repeat what the posts say, stay out.
+
+Two ways to index: `SearchIndexer` is fed each page as the build writes it and indexes on a
+core of its own while the build renders the rest (a full build); `index_site` runs Pagefind
+over a finished site folder (a preview that rebuilt only some pages)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import re
 import subprocess
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +27,8 @@ from .model import KINDS, Term
 
 OUTPUT = "pagefind"
 """The folder of the site that holds the index and Pagefind's script."""
+INDEXED = "data-pagefind-body"
+"""The attribute that marks a page's indexed element: pages without it are not sent."""
 IGNORED = (
     ".headerlink",  # the ¶ after each heading
     ".md-content__button",  # "edit this page"
@@ -82,3 +91,83 @@ def index_site(site_dir: Path) -> SearchIndex:
         raise SearchFailed(f"Pagefind could not index {site_dir}: {(result.stderr or result.stdout).strip()}")
     pages = re.search(r"Indexed (\d+) pages?", result.stdout)
     return SearchIndex(int(pages[1]) if pages else 0, seconds)
+
+
+class SearchIndexer:
+    """Pagefind's indexing service, fed page by page during a build: `add` hands over each
+    page as it is written; Pagefind indexes it in a process of its own, on another core,
+    while the build renders the next; `finish` writes the index into `site_dir/pagefind/`.
+    Pages without `INDEXED` are not sent.
+
+    It speaks the service's protocol (`pagefind --service`: base64-encoded JSON messages
+    ended by a comma, answered in kind) itself: the `pagefind` package's client waits 0.1 s
+    before reading each answer, which would add 100 s to indexing 1,000 pages."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self._site_dir = site_dir
+        self._start = time.perf_counter()
+        self._process = subprocess.Popen(
+            [str(get_executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self._answers: dict[int, dict] = {}
+        self._answered = threading.Condition()
+        self._sent = 0
+        threading.Thread(target=self._read_answers, daemon=True).start()
+        self._index_id = self._ask({"type": "NewIndex", "config": {"exclude_selectors": list(IGNORED)}})["index_id"]
+        self._pages: list[int] = []
+
+    def add(self, dest_uri: str, html: str) -> None:
+        """Index the page written at `dest_uri` (e.g. `blog/2015/01/slug/index.html`)."""
+        if INDEXED in html:
+            request = {"type": "AddFile", "index_id": self._index_id, "file_path": dest_uri, "file_contents": html}
+            self._pages.append(self._send(request))
+
+    def finish(self) -> SearchIndex:
+        """Wait until every page is indexed, and write the index."""
+        try:
+            for message_id in self._pages:
+                self._answer(message_id)
+            output = str(self._site_dir / OUTPUT)
+            self._ask({"type": "WriteFiles", "index_id": self._index_id, "output_path": output})
+        finally:
+            self.abandon()
+        return SearchIndex(len(self._pages), time.perf_counter() - self._start)
+
+    def abandon(self) -> None:
+        """Stop the service; without `finish` first, no index is written (the build failed)."""
+        if self._process.stdin:
+            self._process.stdin.close()
+        self._process.wait()
+
+    def _ask(self, payload: dict) -> dict:
+        return self._answer(self._send(payload))
+
+    def _send(self, payload: dict) -> int:
+        self._sent += 1
+        message = json.dumps({"message_id": self._sent, "payload": payload}).encode()
+        self._process.stdin.write(base64.b64encode(message) + b",")
+        self._process.stdin.flush()
+        return self._sent
+
+    def _answer(self, message_id: int) -> dict:
+        """The service's answer to message `message_id`, once it has come."""
+        with self._answered:
+            self._answered.wait_for(lambda: message_id in self._answers or None in self._answers)
+            payload = self._answers.pop(message_id, None) or self._answers[None]
+        if payload["type"] == "Error":
+            raise SearchFailed(f"Pagefind could not index {self._site_dir}: {payload['message']}")
+        return payload
+
+    def _read_answers(self) -> None:
+        """Read the service's answers as they come (unread, they would fill the pipe and stall it)."""
+        pending = b""
+        while chunk := self._process.stdout.read1(1 << 16):
+            *messages, pending = (pending + chunk).split(b",")  # base64 has no comma
+            with self._answered:
+                for message in messages:
+                    answer = json.loads(base64.b64decode(message))
+                    self._answers[answer.get("message_id")] = answer["payload"]
+                self._answered.notify_all()
+        with self._answered:  # the service stopped: whoever still waits hears it
+            self._answers.setdefault(None, {"type": "Error", "message": "the Pagefind service stopped"})
+            self._answered.notify_all()
