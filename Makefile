@@ -18,8 +18,12 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -c 'import site, sys; open(site.getsitepackages()[0] + "/casebook.pth", "w").write(sys.argv[1] + "\n")' "$(CURDIR)/hooks"
 	touch $@
 
+# --dirty: after its first build, serve rebuilds only the pages an edit changed (the hook
+# keeps the generated pages in .cache/casebook/ and tells MkDocs which others are out of date);
+# the pages are those of a clean build (tests/test_edit_loop.py), though Material's own search
+# plugin, if enabled, indexes only the rebuilt pages. Plain `mkdocs serve` rebuilds everything.
 serve: setup
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/mkdocs serve --livereload --dirty
 
 build: setup
 	$(BIN)/mkdocs build --strict
@@ -61,4 +65,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf site export .pytest_cache
+	rm -rf site export .pytest_cache .cache/casebook

@@ -3,12 +3,15 @@ package beside this file. This is the only module that imports MkDocs."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
+import mkdocs
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils.meta import get_data
 
 # MkDocs puts this folder on sys.path only while it executes this file: import the package now.
 import casebook
@@ -20,15 +23,24 @@ _indexer: casebook.SearchIndexer | None = None
 """A full build's search indexing, fed each page as it is written."""
 _indexing: threading.Thread | None = None
 """Under `mkdocs serve`, the search indexing of the last build (it runs beside the preview)."""
+_memo: casebook.SourceMemo | None = None
+"""The sources parsed by the previous build, kept while `mkdocs serve` runs: MkDocs keeps this
+module loaded between its builds. Every lookup compares file contents (casebook/cache.py)."""
+_store: casebook.GeneratedStore | None = None
+"""Where dirty builds write the generated files, kept between the builds of a session."""
 _settings: casebook.Settings | None = None
 """This build's settings, replaced by `on_files` at the start of every build."""
 
 
 def on_startup(command: str, dirty: bool) -> None:
     """`startup`, once per process: remember whether this is `mkdocs serve`, where content
-    problems are shown but do not stop the preview, and drafts are shown."""
-    global _serving, _dirty
-    _serving, _dirty = command == "serve", dirty
+    problems are shown but do not stop the preview, and drafts are shown; and whether builds
+    are dirty (`--dirty`), which then rebuild only the pages an edit changed."""
+    global _serving, _dirty, _memo, _store
+    _serving = command == "serve"
+    _dirty = dirty
+    _memo = casebook.SourceMemo() if _serving else None
+    _store = None
 
 
 @event_priority(50)
@@ -48,7 +60,9 @@ def on_files(files, config):
     taken = frozenset(file.url for file in files.documentation_pages())
     docs = {f.abs_src_path: f.url if f.inclusion.is_included() else None for f in files if f.src_dir == config.docs_dir}
     existing = frozenset(file.dest_uri for file in files)
-    site = casebook.build_site(settings, config.theme.get_env(), taken, docs_files=docs, existing_files=existing)
+    site = casebook.build_site(
+        settings, config.theme.get_env(), taken, docs_files=docs, existing_files=existing, memo=_memo
+    )
     problems += site.problems
     for note in site.notes:
         log.info(f"note: {note}")
@@ -56,6 +70,7 @@ def on_files(files, config):
         log.warning(str(problem))
     if problems and not _serving:
         raise PluginError(f"{len(problems)} problem(s) in the content, listed above. Fix them and build again.")
+    added = {}
     for pages, inclusion in (
         (site.pages, InclusionLevel.UNDEFINED),
         (site.unlisted_pages, InclusionLevel.NOT_IN_NAV),
@@ -63,9 +78,82 @@ def on_files(files, config):
         (site.static_files, InclusionLevel.UNDEFINED),
     ):
         for src_uri, content in pages.items():
-            if files.get_file_from_path(src_uri) is None:  # a hand-written page wins (e.g. docs/index.md)
-                files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+            if src_uri not in added and files.get_file_from_path(src_uri) is None:  # a hand-written page wins
+                added[src_uri] = (content, inclusion)
+    if _dirty:
+        _add_stored_files(files, config, root, added)
+        return files
+    # A clean build: the next dirty build into this folder cannot trust what it remembers.
+    casebook.GeneratedStore(casebook.store_folder(root, Path(config.site_dir))).write_state(None, Path(config.site_dir))
+    for src_uri, (content, inclusion) in added.items():
+        files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
     return files
+
+
+def _add_stored_files(files: Files, config, root: Path, added: dict) -> None:
+    """Add the generated pages and files as files of the store, which a dirty build compares
+    by time with their outputs, as it does docs/ files (in-memory files always count as
+    changed), and prepare the site folder for the dirty build."""
+    global _store
+    folder = casebook.store_folder(root, Path(config.site_dir))
+    if _store is None or _store.folder != folder:
+        _store = casebook.GeneratedStore(folder)
+    contents = {src_uri: content for src_uri, (content, _) in added.items()}
+    written = _store.write(contents)
+    for src_uri, (_, inclusion) in added.items():
+        files.append(File.generated(config, src_uri, abs_src_path=str(written[src_uri][0]), inclusion=inclusion))
+    _plan_dirty_build(files, config, root, contents, written)
+
+
+def _plan_dirty_build(files: Files, config, root: Path, contents: dict, written: dict) -> None:
+    """Prepare the site folder for a dirty build: MkDocs rebuilds a page only when its source
+    is newer than its output, so remove the outputs whose source is gone and date back those
+    that are out of date for other reasons (casebook.plan_rebuild says which)."""
+    site_dir = Path(config.site_dir)
+    markdown = {
+        file.src_uri: contents[file.src_uri] if file.src_uri in contents else file.content_string
+        for file in files.documentation_pages()
+    }
+    # Every page shows the navigation: the title and the front matter (Material reads `icon`,
+    # `subtitle`, `status`) of each page in it; a title that is not in the front matter comes
+    # from the page's text.
+    nav = _nav_sources(config, files)
+    shown = []
+    for src_uri in sorted(nav):
+        text = markdown.get(src_uri, "")
+        meta = get_data(text)[1]
+        shown.append((src_uri, repr(meta), None if "title" in meta else casebook.digest(text.encode())))
+    theme = casebook.theme_stamp(config.theme.dirs, config.theme.custom_dir)
+    layout = [_config_text(config), theme, casebook.CODE_STAMP, _serving, shown]
+    signatures = {
+        file.src_uri: (
+            file.dest_uri,
+            written[file.src_uri][1] if file.src_uri in written else casebook.file_signature(file.abs_src_path),
+        )
+        for file in files
+    }
+    current = casebook.Outputs(casebook.digest(json.dumps(layout).encode()), signatures)
+    casebook.apply_plan(casebook.plan_rebuild(_store.read_state(), current, markdown, nav), site_dir)
+    _store.write_state(current, site_dir)
+    casebook.prune_stores(root, _store.folder)
+
+
+def _nav_sources(config, files: Files) -> set[str]:
+    """The `src_uri` of every page that may be in the navigation: those mkdocs.yml's `nav`
+    names, or without one every page not kept out of it."""
+    if config.nav is None:
+        return {file.src_uri for file in files.documentation_pages() if file.inclusion.is_in_nav()}
+    found = (files.get_file_from_path(path.lstrip("/")) for path in casebook.nav_paths(config.nav))
+    return {file.src_uri for file in found if file is not None}
+
+
+def _config_text(config) -> str:
+    """The configuration as text, to tell whether it changed between builds; plugins and hooks
+    by name and settings, as their objects print with their addresses."""
+    parts = {key: repr(value) for key, value in config.items() if key not in ("plugins", "hooks")}
+    parts["plugins"] = repr([(name, getattr(plugin, "config", None)) for name, plugin in config.plugins.items()])
+    parts["mkdocs"] = mkdocs.__version__
+    return json.dumps(parts, sort_keys=True)
 
 
 def on_page_content(html, page, config, files):

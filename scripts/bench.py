@@ -80,6 +80,8 @@ SEARCH_VARIANTS = {
 }
 """Our project built with no search, and with Material's search plugin instead of Pagefind:
 what each search adds to a build. Engine name: (config file, site folder, plugins)."""
+EDITS = 3
+"""Edits of one post in the dirty edit loop, each rebuilt: its figure is the median."""
 STEPS = ("load", "validate", "index", "render")
 
 # Hugo and Jekyll render nothing without layouts: the smallest ones that show each post, and
@@ -443,8 +445,9 @@ def lap(start: float) -> float:
 def time_in_process(config_file: Path, edited: Path | None) -> dict:
     """Seconds of a build in this process, as `mkdocs serve` makes its first one, and of it the
     seconds in our hook's event handlers (every event: the pipeline in `on_files`, and the
-    work done on each page). With `edited`, then the edit loop: that post changed, the site
-    rebuilt (without the file watcher's delay), then the same with `--dirty`."""
+    work done on each page). With `edited`, then the edit loop: that post changed and the site
+    rebuilt (without the file watcher's delay) as `mkdocs serve` does it, then as
+    `mkdocs serve --dirty` (`make serve`) does it, in `time_dirty_session`."""
     config = load_config(str(config_file))
     config.plugins.on_startup(command="serve", dirty=False)
     spent = time_hook_events(config)
@@ -454,22 +457,55 @@ def time_in_process(config_file: Path, edited: Path | None) -> dict:
     try:
         figures = {"build": timed_build(config, spent)}
         if edited is not None:
-            for name, dirty in (("rebuild", False), ("dirty rebuild", True)):
-                with edited.open("a", encoding="utf-8") as file:
-                    file.write(f"\nEdited for the {name}.\n")
-                figures[name] = timed_build(config, spent, dirty)
+            append_line(edited, "Edited for the rebuild.")
+            figures["rebuild"] = timed_build(config, spent)
+            figures |= time_dirty_session(config_file, edited)
     finally:
         logger.setLevel(level)
     return figures
 
 
+def time_dirty_session(config_file: Path, edited: Path) -> dict:
+    """The edit loop of `make serve` (`mkdocs serve --dirty`): the session's first build, then
+    EDITS edits of the post, each rebuilt dirty; "dirty rebuild" is the median edit, with its
+    CPU seconds (other work on the machine adds to the wall time only)."""
+    figures = {"dirty first build": timed_dirty_build(config_file, start=True)}
+    edits = []
+    for number in range(1, EDITS + 1):
+        append_line(edited, f"Edited for dirty rebuild {number}.")
+        edits.append(timed_dirty_build(config_file))
+    median = sorted(edits, key=lambda run: run["seconds"])[len(edits) // 2]
+    figures["dirty rebuild"] = median | {"runs": [run["seconds"] for run in edits]}
+    return figures
+
+
+def timed_dirty_build(config_file: Path, start: bool = False) -> dict:
+    """One build of a `mkdocs serve --dirty` session, the configuration loaded afresh as serve
+    does for each rebuild and counted in the build; `start` for the session's first build,
+    the only one serve calls `on_startup` for."""
+    begin, cpu = time.perf_counter(), time.process_time()
+    config = load_config(str(config_file))
+    if start:
+        config.plugins.on_startup(command="serve", dirty=True)
+    spent = time_hook_events(config)
+    build(config, dirty=True)
+    figures = {"seconds": lap(begin), "cpu_seconds": time.process_time() - cpu}
+    return figures | {"hooks": sum(spent.values()), "hook_events": dict(spent)}
+
+
+def append_line(path: Path, line: str) -> None:
+    with path.open("a", encoding="utf-8") as file:
+        file.write(f"\n{line}\n")
+
+
 def timed_build(config, spent: dict[str, float], dirty: bool = False) -> dict:
-    """One build in this process: its seconds, and the seconds in our hook's handlers
-    (`spent`, filled by `time_hook_events`), in all and by event."""
+    """One build in this process: its seconds and CPU seconds, and the seconds in our hook's
+    handlers (`spent`, filled by `time_hook_events`), in all and by event."""
     spent.clear()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     build(config, dirty=dirty)
-    return {"seconds": lap(start), "hooks": sum(spent.values()), "hook_events": dict(spent)}
+    figures = {"seconds": lap(start), "cpu_seconds": time.process_time() - cpu}
+    return figures | {"hooks": sum(spent.values()), "hook_events": dict(spent)}
 
 
 def time_hook_events(config) -> dict[str, float]:
@@ -700,12 +736,19 @@ def budgets(sizes: list[dict]) -> list[dict]:
         row("indexer's peak memory at 10,000 posts < 2 GiB", rss < BUDGET_INDEXER_RSS, f"{rss / MIB:,.0f} MiB")
     else:
         row("indexer's peak memory at 10,000 posts < 2 GiB", None, "10,000 posts not measured")
-    edit = small["in_process"].get("rebuild") if small else None
+    edit = small["in_process"].get("dirty rebuild") if small else None
+    budget = "edit one post, rebuilt by `make serve` (--dirty) at 1,000 posts ≤ 2 s"
     if edit:
-        row("edit one post, rebuilt at 1,000 posts ≤ 2 s", edit["seconds"] <= BUDGET_EDIT, f"{edit['seconds']:.2f} s")
+        row(budget, edit["seconds"] <= BUDGET_EDIT, f"{edit['seconds']:.2f} s{cpu_note(edit)}")
     else:
-        row("edit one post, rebuilt at 1,000 posts ≤ 2 s", None, "1,000 posts not measured")
+        row(budget, None, "1,000 posts not measured")
     return rows
+
+
+def cpu_note(run: dict) -> str:
+    """`, 0.90 s CPU, median of 3` for a timed build, as far as its figures go."""
+    note = f", {run['cpu_seconds']:.2f} s CPU" if "cpu_seconds" in run else ""
+    return note + (f", median of {len(run['runs'])}" if "runs" in run else "")
 
 
 def table(rows: list[list[str]], align: str) -> str:
@@ -800,7 +843,10 @@ def report(results: dict) -> str:
         if "rebuild" in runs:
             lines.append(
                 f"Edit loop at {figures['posts']:,} posts (one post edited, site rebuilt in process): "
-                + "; ".join(f"{name} {run['seconds']:.2f} s (hooks {run['hooks']:.2f} s)" for name, run in runs.items())
+                + "; ".join(
+                    f"{name} {run['seconds']:.2f} s (hooks {run['hooks']:.2f} s){cpu_note(run)}"
+                    for name, run in runs.items()
+                )
             )
     lines += ["", "Budgets"]
     labels = {True: "pass", False: "FAIL", None: "n/a"}

@@ -7,7 +7,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 
+from .cache import SourceMemo
 from .case_studies import load_case_studies
 from .index import Archive, build_archive
 from .manifest import MANIFEST, check_outputs, not_read_notes, render_manifest
@@ -20,6 +22,10 @@ from .validate import validate_case_studies, validate_urls
 TAXONOMY_SCHEMA = "taxonomy.schema.json"
 """The vocabulary's schema sits beside it."""
 HOST = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+PLAIN_LOADERS = SimpleNamespace(
+    load_posts=load_posts, load_case_studies=load_case_studies, load_vocabulary=load_vocabulary
+)
+"""The loaders, read afresh; `SourceMemo` has the same three methods."""
 
 
 def read_settings(
@@ -93,12 +99,16 @@ class Checked:
     """Worth a look, but no reason to fail a build (a term that nothing uses yet)."""
 
 
-def check_content(settings: Settings, taken_urls: frozenset[str] = frozenset()) -> Checked:
+def check_content(
+    settings: Settings, taken_urls: frozenset[str] = frozenset(), memo: SourceMemo | None = None
+) -> Checked:
     """load -> validate -> index, without rendering: what `scripts/validate.py` runs.
-    `taken_urls` are the URLs of hand-written pages, which generated pages must not take."""
-    posts, problems = load_posts(settings.posts_dir, settings.root)
-    studies, study_problems = load_case_studies(settings.case_studies_dir, settings.root)
-    terms, term_problems = load_vocabulary(
+    `taken_urls` are the URLs of hand-written pages, which generated pages must not take;
+    `memo`, kept from the previous build of this process, spares parsing unchanged files."""
+    loader = memo if memo is not None else PLAIN_LOADERS
+    posts, problems = loader.load_posts(settings.posts_dir, settings.root)
+    studies, study_problems = loader.load_case_studies(settings.case_studies_dir, settings.root)
+    terms, term_problems = loader.load_vocabulary(
         settings.taxonomy_file, settings.taxonomy_file.with_name(TAXONOMY_SCHEMA), settings.root
     )
     problems += study_problems + term_problems
@@ -119,12 +129,13 @@ def build_site(
     *,
     docs_files: Mapping[str, str | None] | None = None,
     existing_files: frozenset[str] = frozenset(),
+    memo: SourceMemo | None = None,
 ) -> Site:
     """Every generated page and file, with the content's problems and notes, and the
     manifest of the build. `docs_files` maps each file of docs/ (absolute path) to its URL, or
     None when excluded; `existing_files` are the output paths of docs/ and the theme, which
-    no generated file may replace."""
-    checked = check_content(settings, taken_urls)
+    no generated file may replace; `memo` is as for `check_content`."""
+    checked = check_content(settings, taken_urls, memo)
     site = render_site(checked.archive, env, settings)
     vocabulary = source_name(settings.taxonomy_file, settings.root)
     site, output_problems = check_outputs(site, checked.archive, existing_files, vocabulary)

@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import threading
 import time
@@ -74,23 +75,29 @@ def search_record(entry_kind: str, date: dt.date | None, terms: Mapping[str, Seq
     }
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    """The Pagefind run that indexes the built site in `site_dir` into `site_dir/pagefind/`."""
-    command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", OUTPUT]
+def pagefind_command(site_dir: Path, subdir: str = OUTPUT) -> list[str]:
+    """The Pagefind run that indexes the built site in `site_dir` into `site_dir/subdir/`."""
+    command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", subdir]
     for selector in IGNORED:
         command += ["--exclude-selectors", selector]
     return command
 
 
 def index_site(site_dir: Path) -> SearchIndex:
-    """Run Pagefind over the built site in `site_dir`."""
+    """Run Pagefind over the built site in `site_dir`. The index is written beside the old one
+    and then put in its place: Pagefind adds files to its folder and removes none, and the
+    pages it serves meanwhile keep a whole index."""
     start = time.perf_counter()
-    result = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - start
+    fresh, old = site_dir / f"{OUTPUT}.new", site_dir / OUTPUT
+    shutil.rmtree(fresh, ignore_errors=True)
+    result = subprocess.run(pagefind_command(site_dir, fresh.name), capture_output=True, text=True, check=False)
     if result.returncode != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
         raise SearchFailed(f"Pagefind could not index {site_dir}: {(result.stderr or result.stdout).strip()}")
+    shutil.rmtree(old, ignore_errors=True)
+    fresh.rename(old)
     pages = re.search(r"Indexed (\d+) pages?", result.stdout)
-    return SearchIndex(int(pages[1]) if pages else 0, seconds)
+    return SearchIndex(int(pages[1]) if pages else 0, time.perf_counter() - start)
 
 
 class SearchIndexer:
