@@ -4,6 +4,7 @@ package beside this file. This is the only module that imports MkDocs."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import mkdocs
@@ -18,6 +19,10 @@ import casebook
 log = get_plugin_logger("casebook")
 _serving = False
 _dirty = False
+_indexer: casebook.SearchIndexer | None = None
+"""A full build's search indexing, fed each page as it is written."""
+_indexing: threading.Thread | None = None
+"""Under `mkdocs serve`, the search indexing of the last build (it runs beside the preview)."""
 _memo: casebook.SourceMemo | None = None
 """The sources parsed by the previous build, kept while `mkdocs serve` runs: MkDocs keeps this
 module loaded between its builds. Every lookup compares file contents (casebook/cache.py)."""
@@ -166,3 +171,66 @@ def on_page_context(context, page, config, nav):
     if page.meta.get("casebook") is not None:
         page.edit_url = page.meta["casebook"].get("edit") or None
     return context
+
+
+def on_env(env, config, files):
+    """`env`, every build, before the pages: a full `mkdocs build` indexes each page for
+    search as it is written (`on_post_page`), on another core while the rest render; a
+    preview indexes the finished site instead (`on_post_build`), since it may rebuild only
+    some pages."""
+    global _indexer
+    if _settings is not None and _settings.search and not _serving and not _dirty:
+        _indexer = casebook.SearchIndexer(Path(config.site_dir))
+    return env
+
+
+def on_post_page(output, page, config):
+    """`post_page`, every page written: hand it to the search indexer."""
+    if _indexer is not None:
+        _indexer.add(page.file.dest_uri, output)
+    return output
+
+
+def on_post_build(config):
+    """`post_build`, every build: finish the search index (Pagefind), which reads the written
+    HTML. Under `mkdocs serve` it runs beside the preview, which reloads as soon as the pages
+    are written; search catches up a moment later."""
+    global _indexer, _indexing
+    site_dir = Path(config.site_dir)
+    if _settings is None or not _settings.search:
+        return
+    if not _serving:
+        indexer, _indexer = _indexer, None
+        try:
+            index = indexer.finish() if indexer else casebook.index_site(site_dir)
+        except casebook.SearchFailed as error:
+            raise PluginError(str(error)) from None
+        log.info(f"search: {index.pages} pages indexed in {index.seconds:.1f} s")
+        return
+    on_shutdown()  # one index at a time: the previous build's first, if it is still running
+    _indexing = threading.Thread(target=index_beside_preview, args=(site_dir,), daemon=True)
+    _indexing.start()
+
+
+def on_build_error(error):
+    """`build_error`: a failed build writes no search index."""
+    global _indexer
+    if _indexer is not None:
+        _indexer.abandon()
+        _indexer = None
+
+
+def index_beside_preview(site_dir: Path) -> None:
+    """Pagefind under `mkdocs serve`: a failure is shown, and the preview goes on."""
+    try:
+        index = casebook.index_site(site_dir)
+    except casebook.SearchFailed as error:
+        log.warning(str(error))
+        return
+    log.info(f"search: {index.pages} pages indexed in {index.seconds:.1f} s")
+
+
+def on_shutdown() -> None:
+    """`shutdown`, at the end of `mkdocs serve`: let the last search indexing finish."""
+    if _indexing is not None:
+        _indexing.join()

@@ -6,8 +6,10 @@ dates, legacy URLs and terms) and prints figures, not tests: the wall time and p
 whole `mkdocs build` processes (medians), the hooks' own time by step, pages per second, the
 search index and the site's size; the same posts built by Material's blog plugin, and by Hugo
 and Jekyll when they are installed, in the same run and interleaved with ours; the hooks' time
-within a build in this process; the edit loop (one post changed, the site rebuilt) at 1,000
-posts; and the budgets, passed or failed.
+within a build in this process; search: Pagefind's indexing time and memory, its index's
+size and the bytes Chromium fetches for a query, against Material's search plugin on the same
+site; the edit loop (one post changed, the site rebuilt) at 1,000 posts; and the budgets,
+passed or failed.
 
 Builds in processes of their own run the repository's code as it is at that moment; builds in
 this process keep the hook module loaded by the first one, as `mkdocs serve` does. Unlike the
@@ -39,6 +41,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from casebook.browser import launch_chromium, serve
 from casebook.case_studies import load_case_studies
 from casebook.importer import import_posts, old_home, post_file_name, render_post, unique_slug
 from casebook.index import build_archive
@@ -47,6 +50,8 @@ from casebook.pipeline import TAXONOMY_SCHEMA, edit_base, read_settings
 from casebook.posts import load_posts, slugify, unloaded_references
 from casebook.render import href, link, render_site
 from casebook.report import read_config, read_project
+from casebook.search import OUTPUT as SEARCH_OUTPUT
+from casebook.search import pagefind_command
 from casebook.taxonomy import check_references, load_vocabulary, unused_terms
 from casebook.validate import validate_case_studies, validate_urls
 
@@ -64,6 +69,17 @@ BUDGET_GROWTH = 11.0
 BUDGET_HOOK_SHARE = 0.05
 BUDGET_RSS = GIB
 BUDGET_EDIT = 2.0
+BUDGET_SEARCH_FETCHED = 300 * 1000
+BUDGET_SEARCH_COST = 0.5
+"""Pagefind's indexing against the cost of Material's search plugin on the same site."""
+BUDGET_INDEXER_RSS = 2 * GIB
+SEARCH_QUERY = "praedial larceny"
+SEARCH_VARIANTS = {
+    "casebook-no-search": ("mkdocs-no-search.yml", "site-no-search", "plugins: []"),
+    "casebook+material-search": ("mkdocs-material-search.yml", "site-material-search", "plugins:\n  - search"),
+}
+"""Our project built with no search, and with Material's search plugin instead of Pagefind:
+what each search adds to a build. Engine name: (config file, site folder, plugins)."""
 EDITS = 3
 """Edits of one post in the dirty edit loop, each rebuilt: its figure is the median."""
 STEPS = ("load", "validate", "index", "render")
@@ -256,6 +272,13 @@ def write_casebook_project(root: Path, replicas: list[Post]) -> None:
         shutil.copytree(ROOT / name, root / name)
     for name in ("mkdocs.yml", "taxonomy.yml", TAXONOMY_SCHEMA):
         shutil.copy2(ROOT / name, root / name)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    if "\nplugins: []\n" not in config or "\n  casebook:\n" not in config:
+        raise SystemExit("mkdocs.yml has changed its plugins or extra.casebook: update bench.write_casebook_project")
+    for name, _, plugins in SEARCH_VARIANTS.values():
+        variant = config.replace("\nplugins: []\n", f"\n{plugins}\n")
+        variant = variant.replace("\n  casebook:\n", "\n  casebook:\n    search: false\n")
+        (root / name).write_text(variant, encoding="utf-8")
     for post in replicas:
         (root / "posts" / post_file_name(post)).write_text(render_post(post), encoding="utf-8")
 
@@ -349,6 +372,9 @@ def engines(workdir: Path, size: int) -> list[Engine]:
         Engine("casebook", (*mkdocs, "--strict"), workdir / f"casebook-{size}", workdir / f"casebook-{size}" / "site"),
         Engine("material-blog", mkdocs, workdir / f"blog-{size}", workdir / f"blog-{size}" / "site"),
     ]
+    root = workdir / f"casebook-{size}"
+    for name, (config, site, _) in SEARCH_VARIANTS.items():
+        found.append(Engine(name, (*mkdocs, "--strict", "-f", config, "-d", site), root, root / site))
     if shutil.which("hugo"):
         found.append(Engine("hugo", ("hugo", "--quiet"), workdir / f"hugo-{size}", workdir / f"hugo-{size}" / "public"))
     if shutil.which("jekyll"):
@@ -519,7 +545,7 @@ def measure_size(
     write_casebook_project(ours.root, replicas)
     write_blog_project(found[1].root, seeds + replicas, terms)
     writers = {"hugo": write_hugo_project, "jekyll": write_jekyll_project}
-    for engine in found[2:]:
+    for engine in found[2 + len(SEARCH_VARIANTS) :]:
         writers[engine.name](engine.root, seeds + replicas, terms)
     logs = workdir / "logs"
     logs.mkdir(exist_ok=True)
@@ -552,12 +578,67 @@ def measure_size(
             "warnings": runs_of[0].warnings,
             "runs": [asdict(run) for run in runs_of],
         }
+    progress(f"{size} posts: search")
+    figures["search"] = measure_search(ours, figures["engines"], runs, logs / f"pagefind-{size}.log")
     progress(f"{size} posts: a build in process" + (", then the edit loop" if edit else ""))
     edited = ours.root / "posts" / post_file_name(replicas[len(replicas) // 2]) if edit else None
     figures["in_process"] = time_in_process(ours.root / "mkdocs.yml", edited)
     first = figures["in_process"]["build"]
-    hooks |= {"in_build": first["hooks"], "build": first["seconds"], "share": first["hooks"] / first["seconds"]}
+    # Indexing for search (post_build: Pagefind, a program of its own) is reported under Search.
+    own = first["hooks"] - first["hook_events"].get("post_build", 0.0)
+    hooks |= {"in_build": own, "build": first["seconds"], "share": own / first["seconds"]}
     return figures
+
+
+def measure_search(ours: Engine, engines: dict, runs: int, log: Path) -> dict:
+    """Pagefind on our site against Material's search plugin on the same site, in the same
+    run: what each adds to a build (our build with it against our build with no search);
+    the indexer run alone, as a process of its own (its time and peak memory); the size of
+    each index; and what Chromium fetches to show the first results of SEARCH_QUERY."""
+    indexer = Engine("pagefind", tuple(pagefind_command(ours.output)), ours.root, ours.output / SEARCH_OUTPUT)
+    alone = [run_build(indexer, log) for _ in range(runs)]
+    without = engines["casebook-no-search"]["seconds"]
+    material_index = ours.root / "site-material-search" / "search" / "search_index.json"
+    return {
+        "pagefind": {
+            "seconds": engines["casebook"]["seconds"] - without,
+            "alone_seconds": statistics.median(run.seconds for run in alone),
+            "peak_rss": statistics.median(run.peak_rss for run in alone),
+            "size": folder_size(ours.output / SEARCH_OUTPUT),
+            "fetched": fetched_for_first_results(ours.output),
+        },
+        "material": {
+            "seconds": engines["casebook+material-search"]["seconds"] - without,
+            "size": material_index.stat().st_size,
+            "fetched": material_index.stat().st_size,  # fetched whole on the first keystroke
+        },
+        "build_seconds": engines["casebook"]["seconds"],
+    }
+
+
+def fetched_for_first_results(site: Path) -> int | None:
+    """Bytes of search files Chromium fetches from opening the search to the first results
+    of SEARCH_QUERY on the home page; None without Chromium."""
+    if not Path("/usr/bin/chromium").is_file():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    server = serve(site)
+    fetched = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_port}/")
+            page.on("response", lambda response: fetched.update({response.url: len(response.body())}))
+            page.keyboard.press("/")
+            page.keyboard.type(SEARCH_QUERY)
+            page.locator(".casebook-search__result").first.wait_for()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return sum(size for url, size in fetched.items() if f"/{SEARCH_OUTPUT}/" in url)
 
 
 def progress(message: str) -> None:
@@ -636,6 +717,25 @@ def budgets(sizes: list[dict]) -> list[dict]:
         row("peak RSS at 10,000 posts ≤ 1 GiB", rss <= BUDGET_RSS, f"{rss / MIB:,.0f} MiB")
     else:
         row("peak RSS at 10,000 posts ≤ 1 GiB", None, "10,000 posts not measured")
+    for figures in sizes:
+        search, posts = figures["search"], f"{figures['posts']:,} posts"
+        fetched = search["pagefind"]["fetched"]
+        row(
+            f"first results of “{SEARCH_QUERY}” after ≤ 300 KB of search files ({posts})",
+            None if fetched is None else fetched <= BUDGET_SEARCH_FETCHED,
+            "no Chromium" if fetched is None else f"{fetched / 1000:,.0f} KB",
+        )
+        ours, material = search["pagefind"]["seconds"], search["material"]["seconds"]
+        row(
+            f"search adds ≤ half what Material's search plugin adds to a build ({posts})",
+            material > 0 and ours <= BUDGET_SEARCH_COST * material,
+            f"{ours:.2f} s against {material:.2f} s",
+        )
+    if large:
+        rss = large["search"]["pagefind"]["peak_rss"]
+        row("indexer's peak memory at 10,000 posts < 2 GiB", rss < BUDGET_INDEXER_RSS, f"{rss / MIB:,.0f} MiB")
+    else:
+        row("indexer's peak memory at 10,000 posts < 2 GiB", None, "10,000 posts not measured")
     edit = small["in_process"].get("dirty rebuild") if small else None
     budget = "edit one post, rebuilt by `make serve` (--dirty) at 1,000 posts ≤ 2 s"
     if edit:
@@ -713,7 +813,31 @@ def report(results: dict) -> str:
                 f"{hooks['share']:.1%}",
             ]
         )
-    lines += [table(rows, "lrrrrrrrr"), ""]
+    lines += [
+        table(rows, "lrrrrrrrr"),
+        "",
+        f"Search: what it adds to a build, and what a reader fetches for “{SEARCH_QUERY}”",
+    ]
+    columns = "posts|index|added to build s|share|index MiB|fetched KB|indexer alone s|indexer peak MiB"
+    rows = [columns.split("|")]
+    for figures in results["sizes"]:
+        search = figures["search"]
+        for name, label in (("pagefind", "Pagefind"), ("material", "Material's plugin (fetched whole)")):
+            index = search[name]
+            fetched = index["fetched"]
+            rows.append(
+                [
+                    f"{figures['posts']:,}",
+                    label,
+                    f"{index['seconds']:.2f}",
+                    f"{index['seconds'] / search['build_seconds']:.0%}",
+                    megabytes(index["size"]),
+                    "-" if fetched is None else f"{fetched / 1000:,.0f}",
+                    f"{index['alone_seconds']:.2f}" if "alone_seconds" in index else "-",
+                    megabytes(index.get("peak_rss")),
+                ]
+            )
+    lines += [table(rows, "llrrrrrr"), ""]
     for figures in results["sizes"]:
         runs = figures["in_process"]
         if "rebuild" in runs:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import os
 import re
@@ -43,6 +45,7 @@ theme:
 hooks:
   - {ROOT / "hooks" / "archive.py"}
 markdown_extensions: [toc, tables, attr_list, md_in_html, admonition]
+plugins: []
 extra:
   casebook:
     posts_per_page: 20
@@ -92,6 +95,8 @@ class Project:
                 mkdocs_build.build(config, serve_url=serve_url)
             except (Abort, BuildError) as exc:
                 error = str(exc)
+            if command == "serve":  # as `mkdocs serve` does when it stops
+                config.plugins.on_shutdown()
         messages = [
             r.getMessage() for r in self.caplog.records if r.name.startswith("mkdocs") and r.levelno >= logging.WARNING
         ]
@@ -130,6 +135,17 @@ def page_text(html: str) -> str:
     """The visible text of an HTML fragment, whitespace collapsed, for 'is it on the page' checks."""
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def search_records(site: Path) -> dict[str, dict]:
+    """What Pagefind indexed in a built site, by URL: each page's text, filters and meta, read
+    back from the index's fragments (gzip-compressed JSON after a signature)."""
+    records = {}
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        records[record["url"]] = record
+    return records
 
 
 @pytest.fixture(scope="module")

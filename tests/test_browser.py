@@ -3,9 +3,11 @@ home, search, tabs, legacy URLs, phone width, dark mode, and axe-core accessibil
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from conftest import search_records
 
 from casebook.browser import CHROMIUM, serve
 
@@ -16,6 +18,8 @@ if not Path(CHROMIUM).is_file():
     )
 
 SUB_PATH = "casebook"
+STUDY = "case-studies/cfa-first-international-partnerships/"
+POST_URL = "blog/2018/11/repost-civic-tech/"
 PAGES = {
     "home": "",
     "post": "blog/2018/11/repost-civic-tech/",
@@ -50,13 +54,91 @@ def test_home_renders_every_section(page, base_url):
     assert page.locator(".casebook-timeline svg").is_visible()
 
 
-def test_searching_praedial_larceny_finds_the_case_study(page, base_url):
-    page.goto(base_url)
+def search(page, base_url, query, url=""):
+    """Open the search with `/` on a page and type `query`; wait for the answer."""
+    page.goto(base_url + url)
     page.keyboard.press("/")
-    page.keyboard.type("praedial larceny")
-    page.locator(".md-search-result__item").first.wait_for()
-    links = page.locator(".md-search-result__item > a").evaluate_all("links => links.map(a => a.href)")
-    assert any("/case-studies/cfa-first-international-partnerships/" in link for link in links), links
+    page.keyboard.type(query)
+    page.wait_for_function("document.querySelector('#casebook-search-status').textContent.includes('" + query + "')")
+
+
+def result_links(page) -> list[str]:
+    return page.locator(".casebook-search__result > a").evaluate_all("links => links.map(a => a.href)")
+
+
+def test_praedial_larceny_finds_the_case_study_first_fetching_under_half_the_index(page, base_url, real_site):
+    fetched = {}
+    page.on("response", lambda response: fetched.update({response.url: len(response.body())}))
+    page.goto(base_url)
+    fetched.clear()
+    search(page, base_url + "", "praedial larceny")
+    assert result_links(page)[0] == base_url + STUDY
+    assert page.locator(".casebook-search__result mark").first.inner_text().lower() in ("praedial", "larceny")
+    searched = sum(size for url, size in fetched.items() if "/pagefind/" in url)
+    whole = sum(path.stat().st_size for path in (real_site / "pagefind").rglob("*") if path.is_file())
+    assert 0 < searched < whole / 2, (searched, whole)
+
+
+def test_a_partner_filter_narrows_the_results(page, base_url, real_site):
+    search(page, base_url, "fellowship")
+    everything = result_count(page)
+    page.get_by_text("Filters", exact=True).click()
+    page.get_by_label("Partner", exact=True).select_option("Code for the Caribbean")
+    page.wait_for_function(
+        f"!document.querySelector('#casebook-search-status').textContent.startsWith('{everything} ')"
+    )
+    narrowed = result_count(page)
+    records = search_records(real_site)
+    tagged = {
+        url for url, record in records.items() if "Code for the Caribbean" in record["filters"].get("partner", [])
+    }
+    assert 0 < narrowed < everything
+    assert {"/" + link.removeprefix(base_url) for link in result_links(page)} <= tagged
+
+
+def result_count(page) -> int:
+    return int(page.locator("#casebook-search-status").inner_text().split()[0])
+
+
+def test_a_section_result_leads_to_its_anchor(page, base_url):
+    search(page, base_url, "praedial larceny")
+    section = page.locator(".casebook-search__result").first.locator(".casebook-search__sections a").first
+    href = section.get_attribute("href")
+    assert "#" in href
+    section.click()
+    page.wait_for_url(f"**{STUDY}#*")
+    anchor = page.url.split("#", 1)[1]
+    assert not page.locator("dialog[open]").count()
+    page.wait_for_function(
+        "id => { const top = document.getElementById(id).getBoundingClientRect().top;"
+        " return top >= 0 && top < innerHeight; }",
+        arg=anchor,
+    )
+
+
+def test_search_works_from_the_keyboard(page, base_url):
+    search(page, base_url, "praedial larceny", url=POST_URL)
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.href") == result_links(page)[0]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "casebook-search-query"
+    page.keyboard.press("Escape")
+    assert not page.locator("dialog[open]").count()
+    page.locator("main").click()
+    page.keyboard.press("s")
+    assert page.locator("dialog[open]").count() == 1
+
+
+def test_a_search_that_finds_nothing_says_so(page, base_url):
+    search(page, base_url, "zyzzyvaquux")
+    assert page.locator("#casebook-search-status").inner_text().startswith("Nothing found for “zyzzyvaquux”")
+    assert not page.locator(".casebook-search__result").count()
+
+
+def test_the_404_form_opens_the_search_with_its_words(page, base_url):
+    page.goto(base_url + "?q=praedial+larceny")
+    page.locator(".casebook-search__result").first.wait_for()
+    assert page.locator("#casebook-search-query").input_value() == "praedial larceny"
 
 
 @pytest.mark.parametrize(
@@ -112,5 +194,28 @@ def test_no_serious_accessibility_violations(page, base_url, name):
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_the_open_search_fits_a_phone_and_passes_axe(browser, base_url, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    palette = json.dumps({"index": int(scheme == "slate"), "color": {"scheme": scheme}})
+    page.add_init_script(f"localStorage.setItem('/{SUB_PATH}/.__palette', '{palette}')")
+    page.goto(base_url)
+    page.get_by_role("button", name="Search").click()
+    page.keyboard.type("fellowship")
+    page.locator(".casebook-search__result").first.wait_for()
+    box = page.locator("dialog[open]").bounding_box()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    results = Axe().run(page)
+    context.close()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and overflow <= 0
+    serious = [
+        f"{v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")
     ]
     assert serious == []

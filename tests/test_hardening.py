@@ -229,7 +229,8 @@ URL_ATTRIBUTES = {
     "poster",
     "xlink:href",
 }
-THEME_SCRIPT = re.compile(r"^(\.\./)*(/[\w-]+)*/?assets/javascripts/[\w.-]+\.js$")
+THEME_SCRIPT = re.compile(r"^(\.\./)*(/[\w-]+)*/?(assets/javascripts/[\w.-]+|javascripts/search)\.js$")
+"""Material's scripts, and the archive's search (docs/javascripts/search.js)."""
 DATA_SCRIPTS = {"application/json", "application/ld+json"}
 MARKERS = re.compile(r"alert|xss|msgbox|eval\(|document\.(write|cookie|location)", re.I)
 BAD_SCHEMES = re.compile(r"^(javascript|vbscript|livescript|data):", re.I)
@@ -258,9 +259,8 @@ class _ActiveContent(HTMLParser):
             if name.startswith("on") or name == "srcdoc":
                 self.found.append(f"{where}: attribute {name}")
             elif name in URL_ATTRIBUTES and BAD_SCHEMES.match(compact):
-                theme_share = tag == "a" and value == "javascript:void(0)" and "md-search__icon" in a.get("class", "")
                 raster = tag == "img" and re.match(r"^data:image/(png|gif|jpe?g|webp|avif);base64,", compact)
-                if not theme_share and not raster:
+                if not raster:
                     self.found.append(f"{where}: {name} is a {compact.split(':')[0]}: URL")
             elif name == "style" and ACTIVE_CSS.search(value):
                 self.found.append(f"{where}: style can load or run something")
@@ -269,7 +269,7 @@ class _ActiveContent(HTMLParser):
         if tag == "iframe" and (urlsplit(a.get("src", "")).hostname or "") not in IFRAME_HOSTS:
             self.found.append(f"{where}: an iframe from another host")
         theme_form = "data-md-component" in a or "casebook-404-search" in a.get("class", "").split()
-        if tag == "form" and not theme_form and "md-search__form" not in a.get("class", ""):
+        if tag == "form" and not theme_form and "casebook-search__form" not in a.get("class", ""):
             self.found.append(f"{where}: a form")
         if (
             tag == "meta"
@@ -643,7 +643,7 @@ COLLISIONS = [
     case("alias over the export", {P: _post("title: A\naliases: [/api/terms.json]")}, f"{P}:3: the path 'api/terms"),
     case("alias over the feed", {P: _post("title: A\naliases: [/feed.xml]")}, f"{P}:3: the path 'feed.xml' would"),
     case("alias over the manifest", {P: _post("title: A\naliases: [/manifest.json]")}, f"{P}:3: the path 'manifest"),
-    case("alias over search", {P: _post("title: A\naliases: [/search/search_index.json]")}, f"{P}:3: the path 'search"),
+    case("alias in the search index", {P: _post("title: A\naliases: [/pagefind/]")}, f"{P}:3: the path 'pagefind/"),
     case(
         "alias with a NUL",
         {P: _post("title: A\naliases: ['/a%00b/']")},

@@ -123,7 +123,13 @@ def test_the_page_links_to_its_pdf_only_once_the_pdf_exists(real_site, printed, 
 def test_print_shows_the_document_without_the_interface(real_site, open_page):
     page = open_page(real_site, PAGE)
     page.emulate_media(media="print")
-    for interface in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search"):
+    for interface in (
+        ".md-header",
+        ".md-tabs",
+        ".md-sidebar--primary",
+        ".md-sidebar--secondary",
+        ".casebook-search-open",
+    ):
         assert not page.locator(interface).first.is_visible(), interface
     for interface in (".md-footer", ".casebook-cite-files", ".md-code__nav"):
         assert not page.locator(interface).first.is_visible(), interface

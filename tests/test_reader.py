@@ -1,5 +1,5 @@
 """What readers and machines get from the built site: home, feeds, metadata, sitemap, 404,
-search exclusions, and no third-party hosts."""
+and no third-party hosts (what search indexes: test_search.py)."""
 
 import json
 import re
@@ -75,16 +75,6 @@ def test_404_helps_the_reader(real_site):
     assert 'name="q"' in page and 'type="search"' in page
     for index in ("lessons/", "partners/", "models/"):
         assert index in page
-
-
-def test_listings_are_kept_out_of_search(real_site):
-    index = json.loads((real_site / "search/search_index.json").read_text())
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert STUDY in locations and POST in locations
-    for listing in ("blog/", "blog/2015/", "lessons/", "lessons/keep-it-simple/", "matrix/", "case-studies/"):
-        assert listing not in locations, listing
-    sections = {doc["location"] for doc in index["docs"] if doc["location"].startswith(STUDY + "#")}
-    assert STUDY + "#funding-mexico-city" in sections
 
 
 def test_no_third_party_fonts_scripts_or_styles(real_site):

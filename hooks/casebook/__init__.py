@@ -19,6 +19,7 @@ from .cache import (
 from .model import Problem, Settings, Site
 from .pipeline import Checked, build_site, check_content, edit_base, read_settings
 from .sanitize import sanitize_page
+from .search import SearchFailed, SearchIndexer, index_site
 
 __all__ = [
     "CODE_STAMP",
@@ -27,6 +28,8 @@ __all__ = [
     "Outputs",
     "Plan",
     "Problem",
+    "SearchFailed",
+    "SearchIndexer",
     "Settings",
     "Site",
     "SourceMemo",
@@ -36,6 +39,7 @@ __all__ = [
     "digest",
     "edit_base",
     "file_signature",
+    "index_site",
     "nav_paths",
     "plan_rebuild",
     "prune_stores",

@@ -17,9 +17,12 @@ from .index import Archive
 from .model import KINDS, Problem, Settings, Site, source_name, src_uri_to_url
 from .posts import POST_SUFFIXES
 from .render import redirect_uri
+from .search import OUTPUT as SEARCH_OUTPUT
 
 MANIFEST = "manifest.json"
-RESERVED = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json", MANIFEST})
+RESERVED = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", MANIFEST})
+SEARCH_FOLDER = SEARCH_OUTPUT + "/"
+"""Where Pagefind writes the search index after the build: no page or file of ours goes there."""
 """Files that the theme and plugins write after the pages: a generated file must not take their place."""
 MAX_SEGMENT = 200
 """Longest part of a generated path, in bytes: file systems refuse names over 255."""
@@ -67,7 +70,9 @@ def check_outputs(
         kept = {}
         for src_uri, content in mapping.items():
             reason = unsafe_src_uri(src_uri)
-            if not reason and src_uri in aliases and output_path(src_uri) in taken:
+            if not reason and output_path(src_uri).startswith(SEARCH_FOLDER):
+                reason = f"is inside {SEARCH_FOLDER}, where the search index is written"
+            elif not reason and src_uri in aliases and output_path(src_uri) in taken:
                 reason = f"would replace {output_path(src_uri)}, which the site already has"
             elif not reason and mapping is not site.pages and output_path(src_uri) in listed:
                 reason = f"would replace {output_path(src_uri)}, a page the site makes (a listing or overview)"

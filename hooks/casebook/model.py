@@ -98,6 +98,8 @@ class Settings:
     """Where a source file is edited, e.g. `https://github.com/org/repo/edit/main/`; empty: no edit links."""
     iframe_hosts: tuple[str, ...] = ()
     """Hosts whose iframes (embedded videos) posts and case studies may keep; all others are removed."""
+    search: bool = True
+    """Whether the build writes the search index (Pagefind)."""
 
 
 @dataclass(frozen=True, slots=True)

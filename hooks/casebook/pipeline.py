@@ -35,7 +35,7 @@ def read_settings(
     the site's name, address and edit link base from the rest of mkdocs.yml."""
     options = dict(options or {})
     problems = []
-    known = {"posts_dir", "case_studies_dir", "taxonomy", "posts_per_page", "iframe_hosts"}
+    known = {"posts_dir", "case_studies_dir", "taxonomy", "posts_per_page", "iframe_hosts", "search"}
     for key in sorted(set(options) - known):
         problems.append(
             Problem(
@@ -60,6 +60,10 @@ def read_settings(
             )
         )
         iframe_hosts = []
+    search = options.get("search", True)
+    if not isinstance(search, bool):
+        problems.append(Problem("mkdocs.yml", None, "extra.casebook.search must be true or false"))
+        search = True
     settings = Settings(
         root=root,
         posts_dir=root / options.get("posts_dir", "posts"),
@@ -70,6 +74,7 @@ def read_settings(
         site_url=(site_url.rstrip("/") + "/") if site_url else LOCAL_URL,
         edit_base=edit_base,
         iframe_hosts=tuple(host.lower() for host in iframe_hosts),
+        search=search,
     )
     return settings, problems
 

@@ -25,6 +25,7 @@ from .feeds import feed_paths, render_feeds
 from .index import Archive, Evidence
 from .model import KINDS, CaseStudy, Figure, Post, Settings, Site, Term, source_name, src_uri_to_url
 from .posts import plain_text
+from .search import search_record
 
 TEMPLATES = "fragments/casebook/"
 HOME = "index.md"
@@ -38,6 +39,8 @@ the exemption of the site's own (mkdocs.yml lists it in extra_css)."""
 EXCERPT_LENGTH = 240
 """Characters of a post's text that listings show, when it has no summary."""
 _MARKDOWN_ESCAPES = str.maketrans({mark: "\\" + mark for mark in "\\`*_{}[]()#+!|~-"})
+ENTRY_KINDS = {"post": "Post", "page": "Page"}
+"""What search results call each kind of post."""
 KIND_TITLES = {"lessons": "Lessons", "partners": "Partners", "models": "Models of collaboration"}
 
 
@@ -53,14 +56,16 @@ def render_site(archive: Archive, env, settings: Settings) -> Site:
         # formatting, which costs milliseconds per entry (README: "Citing, printing and PDFs").
         record = citation_record(post, settings, organizations) if post.kind == "post" else None
         cite = _cite(post, record, site.draft_pages if post.draft else site.static_files) if record else None
+        terms = _terms_of(archive, post.src_uri)
         target[post.src_uri] = render(
             "post.md",
             post.src_uri,
             post=post,
-            meta=_entry_meta(post, organizations, settings, cite),
+            meta=_entry_meta(post, organizations, settings, cite)
+            | {"search": search_record(ENTRY_KINDS[post.kind], post.date, terms)},
             cite=cite,
             pager=pagers.get(post.source),
-            terms=_terms_of(archive, post.src_uri),
+            terms=terms,
             related=_related(archive, post.src_uri),
         )
     chunks = list(_chunks(archive.posts, settings.posts_per_page)) or [()]
@@ -137,7 +142,8 @@ def render_case_study(
         "case-study.md",
         study.src_uri,
         study=study,
-        meta=_entry_meta(study, organizations, settings, cite),
+        meta=_entry_meta(study, organizations, settings, cite)
+        | {"search": search_record("Case study", study.date, _terms_of(archive, study.src_uri))},
         cite=cite,
         term=term,
         format_figure=format_figure,
@@ -157,7 +163,11 @@ def render_terms(archive: Archive, render, site: Site, settings: Settings) -> No
             "term.md",
             term.src_uri,
             term=term,
-            meta={"edit": vocabulary, "feeds": [[term.title, *feed_paths(src_uri_to_url(term.src_uri))]]},
+            meta={
+                "edit": vocabulary,
+                "feeds": [[term.title, *feed_paths(src_uri_to_url(term.src_uri))]],
+                "search": search_record("Topic", None, {term.kind: [term]}),
+            },
             studies=_by_source(e for e in evidence if e.kind != "post"),
             posts=[e for e in evidence if e.kind == "post"],
             neighbours={

@@ -1,0 +1,198 @@
+// The archive's search dialog (overrides/partials/search.html) over Pagefind's index in
+// pagefind/. Pagefind's script, its WebAssembly and the index are fetched on the first open,
+// and then only the index chunks and result fragments each query needs. Loaded once:
+// Material's instant navigation keeps the header, and this dialog, across pages.
+(() => {
+  "use strict";
+
+  const SHOWN_AT_ONCE = 5;
+  const SECTIONS_PER_RESULT = 3;
+  const FILTERS = ["kind", "lesson", "partner", "model", "year"];
+  // Pagefind ranks pages with BM25, which by default (pageLength 0.75) favours short pages: a
+  // term page's two-line description would outrank the case study that tells the whole story.
+  // The archive's long pages are its richest, and the sub-results point into the section that
+  // matched, so length is not held against a page (case studies also weigh more: search.py).
+  const RANKING = { pageLength: 0 };
+  // The site's root, from this script's own address (javascripts/search.js): right under
+  // any sub-path, and on every page that instant navigation brings in.
+  const root = new URL("..", document.currentScript.src);
+  const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+  let pagefind = null;
+  let shown = [];
+  let query = "";
+
+  const dialog = document.querySelector("[data-casebook-search]");
+  const opener = document.querySelector("[data-casebook-search-open]");
+  if (!dialog || !opener) return;
+  const input = dialog.querySelector("input[type=search]");
+  const status = dialog.querySelector("[role=status]");
+  const list = dialog.querySelector("ol");
+  const more = dialog.querySelector("[data-casebook-search-more]");
+  const filterBox = dialog.querySelector("[data-casebook-search-filters]");
+  const selects = Object.fromEntries(FILTERS.map((name) => [name, dialog.querySelector(`select[data-filter=${name}]`)]));
+
+  async function loadPagefind() {
+    if (!pagefind) {
+      pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+      await pagefind.options({ baseUrl: root.pathname, excerptLength: 24, ranking: RANKING });
+      await pagefind.init();
+      fillFilters(await pagefind.filters());
+    }
+    return pagefind;
+  }
+
+  function fillFilters(available) {
+    for (const name of FILTERS) {
+      const values = Object.keys(available[name] || {});
+      values.sort(name === "year" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b));
+      for (const value of values) selects[name].append(new Option(value, value));
+      selects[name].parentElement.hidden = values.length === 0;
+    }
+    filterBox.hidden = false;
+  }
+
+  function chosenFilters() {
+    const filters = {};
+    for (const name of FILTERS) if (selects[name].value) filters[name] = selects[name].value;
+    const count = Object.keys(filters).length;
+    filterBox.querySelector("summary").textContent = count ? `Filters (${count})` : "Filters";
+    return filters;
+  }
+
+  async function open(text) {
+    if (!dialog.open) dialog.showModal();
+    if (text !== undefined) input.value = text;
+    input.focus();
+    await loadPagefind();
+    if (input.value || Object.keys(chosenFilters()).length) search();
+  }
+
+  async function search() {
+    const filters = chosenFilters();
+    query = input.value.trim();
+    if (!query && !Object.keys(filters).length) {
+      show([], "");
+      return;
+    }
+    const pf = await loadPagefind();
+    const found = await pf.debouncedSearch(query || null, { filters }, 150);
+    if (found === null) return; // a newer query replaced this one
+    const data = await Promise.all(found.results.slice(0, SHOWN_AT_ONCE).map((result) => result.data()));
+    shown = found.results;
+    list.replaceChildren(...data.map(resultItem));
+    more.hidden = found.results.length <= SHOWN_AT_ONCE;
+    show(found.results, query);
+  }
+
+  function show(results, text) {
+    const what = text ? ` for “${text}”` : "";
+    if (!text && !Object.keys(chosenFilters()).length) {
+      status.textContent = "";
+      list.replaceChildren();
+      more.hidden = true;
+    } else if (results.length === 0) {
+      status.textContent = `Nothing found${what}. Try other or fewer words, or fewer filters.`;
+      list.replaceChildren();
+      more.hidden = true;
+    } else {
+      status.textContent = `${results.length} ${results.length === 1 ? "result" : "results"}${what}`;
+    }
+  }
+
+  async function showMore() {
+    const next = shown.slice(list.children.length, list.children.length + SHOWN_AT_ONCE * 2);
+    const data = await Promise.all(next.map((result) => result.data()));
+    list.append(...data.map(resultItem));
+    more.hidden = list.children.length >= shown.length;
+  }
+
+  function resultItem(data) {
+    const item = element("li", "casebook-search__result");
+    const link = element("a", "casebook-search__link");
+    link.href = data.url;
+    link.append(element("span", "casebook-search__title", data.meta.title || data.url));
+    const facts = [data.meta.kind, data.meta.date && dateFormat.format(new Date(data.meta.date))].filter(Boolean);
+    link.append(element("span", "casebook-search__facts", facts.join(" · ")));
+    link.append(excerpt(data.excerpt));
+    item.append(link);
+    const sections = (data.sub_results || []).filter((section) => section.url !== data.url);
+    if (sections.length) {
+      const nested = element("ul", "casebook-search__sections");
+      for (const section of sections.slice(0, SECTIONS_PER_RESULT)) {
+        const sectionLink = element("a", "casebook-search__link");
+        sectionLink.href = section.url;
+        sectionLink.append(element("span", "casebook-search__section-title", section.title));
+        sectionLink.append(excerpt(section.excerpt));
+        const sectionItem = element("li");
+        sectionItem.append(sectionLink);
+        nested.append(sectionItem);
+      }
+      item.append(nested);
+    }
+    return item;
+  }
+
+  // Pagefind's excerpts are the page's text with the matched words in <mark>: build them as
+  // text nodes and <mark> elements, so that nothing in the text is ever read as markup.
+  function excerpt(text) {
+    const paragraph = element("span", "casebook-search__excerpt");
+    (text || "").split(/(<mark>.*?<\/mark>)/).forEach((part) => {
+      const marked = part.match(/^<mark>(.*)<\/mark>$/);
+      paragraph.append(marked ? element("mark", "", marked[1]) : document.createTextNode(part));
+    });
+    return paragraph;
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // Arrow keys move between the query and the results (and their sections); Enter follows.
+  function move(event) {
+    const links = [input, ...list.querySelectorAll("a")];
+    const at = links.indexOf(document.activeElement);
+    if (at === -1) return;
+    const to = event.key === "ArrowDown" ? Math.min(at + 1, links.length - 1) : Math.max(at - 1, 0);
+    links[to].focus();
+    event.preventDefault();
+  }
+
+  function typing(target) {
+    return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+  }
+
+  opener.hidden = false;
+  opener.addEventListener("click", () => open());
+  dialog.querySelector("[data-casebook-search-close]").addEventListener("click", () => dialog.close());
+  dialog.querySelector("form").addEventListener("submit", (event) => event.preventDefault());
+  input.addEventListener("input", search);
+  for (const select of Object.values(selects)) select.addEventListener("change", search);
+  more.addEventListener("click", showMore);
+  // Escape closes at once, even from the query box, where the browser would first clear it.
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") move(event);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      dialog.close();
+    }
+  });
+  // A click on the backdrop (the dialog element itself, outside its content) closes it; a
+  // result followed closes it too, since instant navigation keeps the header on screen.
+  dialog.addEventListener("click", (event) => {
+    if (event.target === dialog || event.target.closest("a")) dialog.close();
+  });
+  document.addEventListener("keydown", (event) => {
+    if (dialog.open || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.key === "/" || event.key === "s") {
+      event.preventDefault();
+      open();
+    }
+  });
+  // ?q=words, as the 404 page's search form sends, opens the search with those words.
+  const asked = new URLSearchParams(location.search).get("q");
+  if (asked) open(asked);
+})();
