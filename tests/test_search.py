@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import search_records
 
-from casebook.search import SearchIndexer
+from casebook.search import SearchIndexer, indexed_element
 
 STUDY = "/case-studies/cfa-first-international-partnerships/"
 POST = "/blog/2018/11/repost-civic-tech/"
@@ -72,7 +72,7 @@ def test_the_preview_indexes_beside_the_build(project):
 def test_an_abandoned_index_writes_nothing_and_stops_its_service(tmp_path):
     """A build that fails once pages are being written abandons its index (`on_build_error`)."""
     indexer = SearchIndexer(tmp_path)
-    indexer.add("a/index.html", '<html lang="en"><body><main data-pagefind-body><h1>A</h1></main></body></html>')
+    indexer.add("a/index.html", page("<h1>A</h1>"))
     indexer.abandon()
     assert indexer._process.poll() is not None
     assert not (tmp_path / "pagefind").exists()
@@ -80,7 +80,7 @@ def test_an_abandoned_index_writes_nothing_and_stops_its_service(tmp_path):
 
 def test_the_indexer_skips_pages_without_content_to_index(tmp_path):
     indexer = SearchIndexer(tmp_path)
-    indexer.add("a/index.html", '<html lang="en"><body><main data-pagefind-body><h1>Alpha</h1></main></body></html>')
+    indexer.add("a/index.html", page("<h1>Alpha</h1>"))
     indexer.add("b/index.html", '<html lang="en"><body><p>A listing</p></body></html>')
     assert indexer.finish().pages == 1
     assert set(search_records(tmp_path)) == {"/a/"}
@@ -93,3 +93,20 @@ def test_search_can_be_switched_off(project):
     assert not built.error and built.exists("blog/2015/01/first/") and not (built.site / "pagefind").exists()
     project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text().replace("search: false", "search: maybe"))
     assert "extra.casebook.search must be true or false" in " ".join(project.build().messages)
+
+
+def page(content: str) -> str:
+    """A page as main.html writes it: the theme around the indexed element."""
+    return (
+        '<html lang="en"><body><header>Site</header><div data-pagefind-body>'
+        f"{content}</div><!--/data-pagefind-body--><footer>Made with</footer></body></html>"
+    )
+
+
+def test_only_the_indexed_element_is_sent():
+    sent = indexed_element(page("<h1>Alpha</h1>"))
+    assert (
+        sent
+        == '<html lang="en"><body><div data-pagefind-body><h1>Alpha</h1></div><!--/data-pagefind-body--></body></html>'
+    )
+    assert indexed_element("<html><body><p>A listing</p></body></html>") == ""

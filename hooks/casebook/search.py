@@ -28,8 +28,10 @@ from .model import KINDS, Term
 
 OUTPUT = "pagefind"
 """The folder of the site that holds the index and Pagefind's script."""
-INDEXED = "data-pagefind-body"
-"""The attribute that marks a page's indexed element: pages without it are not sent."""
+INDEXED = "<div data-pagefind-body"
+"""Where a page's indexed element starts (main.html): pages without it are not sent."""
+INDEXED_END = "</div><!--/data-pagefind-body-->"
+"""Where it ends: main.html marks the end so that only the element is sent, not the theme."""
 IGNORED = (
     ".headerlink",  # the ¶ after each heading
     ".md-content__button",  # "edit this page"
@@ -100,6 +102,18 @@ def index_site(site_dir: Path) -> SearchIndex:
     return SearchIndex(int(pages[1]) if pages else 0, time.perf_counter() - start)
 
 
+def indexed_element(html: str) -> str:
+    """The part of a page Pagefind reads: its indexed element, in a document of the page's
+    language (a tenth of the page, whose header, navigation and footer it would skip anyway);
+    "" when the page has none."""
+    start, end = html.find(INDEXED), html.find(INDEXED_END)
+    if start == -1 or end < start:
+        return ""
+    language = re.search(r'<html\b[^>]*\blang="([^"]*)"', html[:start])
+    head = f'<html lang="{language[1]}">' if language else "<html>"
+    return f"{head}<body>{html[start : end + len(INDEXED_END)]}</body></html>"
+
+
 class SearchIndexer:
     """Pagefind's indexing service, fed page by page during a build: `add` hands over each
     page as it is written; Pagefind indexes it in a process of its own, on another core,
@@ -125,8 +139,8 @@ class SearchIndexer:
 
     def add(self, dest_uri: str, html: str) -> None:
         """Index the page written at `dest_uri` (e.g. `blog/2015/01/slug/index.html`)."""
-        if INDEXED in html:
-            request = {"type": "AddFile", "index_id": self._index_id, "file_path": dest_uri, "file_contents": html}
+        if content := indexed_element(html):
+            request = {"type": "AddFile", "index_id": self._index_id, "file_path": dest_uri, "file_contents": content}
             self._pages.append(self._send(request))
 
     def finish(self) -> SearchIndex:
