@@ -4,10 +4,13 @@ home, search, tabs, legacy URLs, phone width, dark mode, and axe-core accessibil
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import search_records
+from conftest import ROOT, SITE_URL, search_records
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 from casebook.browser import CHROMIUM, serve
 
@@ -18,6 +21,7 @@ if not Path(CHROMIUM).is_file():
     )
 
 SUB_PATH = "casebook"
+SAMPLE = ROOT.parent / "shared" / "corpus" / "cfa-blog-sample" / "_posts"
 STUDY = "case-studies/cfa-first-international-partnerships/"
 POST_URL = "blog/2018/11/repost-civic-tech/"
 PAGES = {
@@ -219,3 +223,43 @@ def test_the_open_search_fits_a_phone_and_passes_axe(browser, base_url, scheme):
         f"{v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory):
+    """The repository's content with the imported 208-post sample, built and served under /casebook/."""
+    from casebook.importer import import_posts
+
+    if not SAMPLE.is_dir():
+        pytest.skip("the corpus in ../shared is not here")
+    root = tmp_path_factory.mktemp("sample")
+    for name in ("hooks", "overrides"):
+        (root / name).symlink_to(ROOT / name, target_is_directory=True)
+    for name in ("docs", "case_studies", "posts"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("mkdocs.yml", "taxonomy.yml", "taxonomy.schema.json"):
+        shutil.copy2(ROOT / name, root / name)
+    import_posts([SAMPLE], root / "posts")
+    config = load_config(str(root / "mkdocs.yml"), strict=True, site_url=SITE_URL)
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    (root / "served").mkdir()
+    (root / "served" / SUB_PATH).symlink_to(config.site_dir, target_is_directory=True)
+    server = serve(root / "served")
+    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/", Path(config.site_dir)
+    server.shutdown()
+    server.server_close()
+
+
+def test_with_the_208_post_sample_the_case_study_still_comes_first(page, sample_url):
+    """The issue's acceptance: the seeds and the imported sample, "praedial larceny" in
+    Chromium, the case study first, after fetching under half of the site's search files."""
+    base_url, site = sample_url
+    fetched = {}
+    page.on("response", lambda response: fetched.update({response.url: len(response.body())}))
+    search(page, base_url, "praedial larceny")
+    assert result_links(page)[0] == base_url + STUDY
+    assert result_count(page) >= 5  # the posts that speak of it are found too
+    searched = sum(size for url, size in fetched.items() if "/pagefind/" in url)
+    whole = sum(path.stat().st_size for path in (site / "pagefind").rglob("*") if path.is_file())
+    assert 0 < searched < whole / 2, (searched, whole)

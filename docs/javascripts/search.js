@@ -1,6 +1,7 @@
 // The archive's search dialog (overrides/partials/search.html) over Pagefind's index in
-// pagefind/. Pagefind's script, its WebAssembly and the index are fetched on the first open,
-// and then only the index chunks and result fragments each query needs. Loaded once:
+// pagefind/. Pagefind's script, its WebAssembly and the index's metadata are fetched on the
+// first open, then only the index chunks and result fragments each query needs, and the
+// filters' values when the reader opens "Filters". Loaded once:
 // Material's instant navigation keeps the header, and this dialog, across pages.
 (() => {
   "use strict";
@@ -18,7 +19,7 @@
   const root = new URL("..", document.currentScript.src);
   const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
-  let pagefind = null;
+  let pagefindLoading = null; // the promise of Pagefind's module, once asked for
   let shown = [];
   let query = "";
 
@@ -32,14 +33,25 @@
   const filterBox = dialog.querySelector("[data-casebook-search-filters]");
   const selects = Object.fromEntries(FILTERS.map((name) => [name, dialog.querySelector(`select[data-filter=${name}]`)]));
 
-  async function loadPagefind() {
-    if (!pagefind) {
-      pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-      await pagefind.options({ baseUrl: root.pathname, excerptLength: 24, ranking: RANKING });
-      await pagefind.init();
-      fillFilters(await pagefind.filters());
-    }
-    return pagefind;
+  // Loaded once, on the first open; every caller waits for the same promise, so that no
+  // search starts before Pagefind knows the site's sub-path and ranking.
+  function loadPagefind() {
+    pagefindLoading ??= (async () => {
+      const module = await import(new URL("pagefind/pagefind.js", root).href);
+      await module.options({ baseUrl: root.pathname, excerptLength: 24, ranking: RANKING });
+      await module.init();
+      return module;
+    })();
+    return pagefindLoading;
+  }
+
+  // The filters' values and counts are fetched when the reader opens "Filters", not before:
+  // at 10,000 posts they weigh about as much as everything the first results need.
+  let filtersFilled = false;
+  async function showFilters() {
+    if (filtersFilled || !filterBox.open) return;
+    filtersFilled = true;
+    fillFilters(await (await loadPagefind()).filters());
   }
 
   function fillFilters(available) {
@@ -49,7 +61,6 @@
       for (const value of values) selects[name].append(new Option(value, value));
       selects[name].parentElement.hidden = values.length === 0;
     }
-    filterBox.hidden = false;
   }
 
   function chosenFilters() {
@@ -166,6 +177,8 @@
   }
 
   opener.hidden = false;
+  filterBox.hidden = false;
+  filterBox.addEventListener("toggle", showFilters);
   opener.addEventListener("click", () => open());
   dialog.querySelector("[data-casebook-search-close]").addEventListener("click", () => dialog.close());
   dialog.querySelector("form").addEventListener("submit", (event) => event.preventDefault());
