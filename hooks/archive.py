@@ -4,7 +4,6 @@ package beside this file. This is the only module that imports MkDocs."""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import mkdocs
@@ -21,8 +20,8 @@ _serving = False
 _dirty = False
 _indexer: casebook.SearchIndexer | None = None
 """A full build's search indexing, fed each page as it is written."""
-_indexing: threading.Thread | None = None
-"""Under `mkdocs serve`, the search indexing of the last build (it runs beside the preview)."""
+_preview_index: casebook.PreviewIndexer | None = None
+"""Under `mkdocs serve`, the search indexing beside the preview, made by the first build."""
 _memo: casebook.SourceMemo | None = None
 """The sources parsed by the previous build, kept while `mkdocs serve` runs: MkDocs keeps this
 module loaded between its builds. Every lookup compares file contents (casebook/cache.py)."""
@@ -195,7 +194,7 @@ def on_post_build(config):
     """`post_build`, every build: finish the search index (Pagefind), which reads the written
     HTML. Under `mkdocs serve` it runs beside the preview, which reloads as soon as the pages
     are written; search catches up a moment later."""
-    global _indexer, _indexing
+    global _indexer, _preview_index
     site_dir = Path(config.site_dir)
     if _settings is None or not _settings.search:
         return
@@ -207,9 +206,8 @@ def on_post_build(config):
             raise PluginError(str(error)) from None
         log.info(f"search: {index.pages} pages indexed in {index.seconds:.1f} s")
         return
-    on_shutdown()  # one index at a time: the previous build's first, if it is still running
-    _indexing = threading.Thread(target=index_beside_preview, args=(site_dir,), daemon=True)
-    _indexing.start()
+    _preview_index = _preview_index or casebook.PreviewIndexer(report_preview_index)
+    _preview_index.request(site_dir)
 
 
 def on_build_error(error):
@@ -220,17 +218,15 @@ def on_build_error(error):
         _indexer = None
 
 
-def index_beside_preview(site_dir: Path) -> None:
-    """Pagefind under `mkdocs serve`: a failure is shown, and the preview goes on."""
-    try:
-        index = casebook.index_site(site_dir)
-    except casebook.SearchFailed as error:
-        log.warning(str(error))
-        return
-    log.info(f"search: {index.pages} pages indexed in {index.seconds:.1f} s")
+def report_preview_index(outcome) -> None:
+    """Under `mkdocs serve`: a failure to index is shown, and the preview goes on."""
+    if isinstance(outcome, casebook.SearchFailed):
+        log.warning(str(outcome))
+    else:
+        log.info(f"search: {outcome.pages} pages indexed in {outcome.seconds:.1f} s")
 
 
 def on_shutdown() -> None:
-    """`shutdown`, at the end of `mkdocs serve`: let the last search indexing finish."""
-    if _indexing is not None:
-        _indexing.join()
+    """`shutdown`, at the end of `mkdocs serve`: let the search indexing under way finish."""
+    if _preview_index is not None:
+        _preview_index.wait()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import search_records
 
-from casebook.search import SearchIndexer, indexed_element
+from casebook.search import PreviewIndexer, SearchIndexer, indexed_element
 
 STUDY = "/case-studies/cfa-first-international-partnerships/"
 POST = "/blog/2018/11/repost-civic-tech/"
@@ -110,3 +110,19 @@ def test_only_the_indexed_element_is_sent():
         == '<html lang="en"><body><div data-pagefind-body><h1>Alpha</h1></div><!--/data-pagefind-body--></body></html>'
     )
     assert indexed_element("<html><body><p>A listing</p></body></html>") == ""
+
+
+def test_the_preview_indexes_at_most_once_more_however_many_saves_come(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text(page("<h1>Alpha</h1>"))
+    reports = []
+    indexer = PreviewIndexer(reports.append)
+    for _ in range(5):  # five saves while the first run is under way
+        indexer.request(tmp_path)
+    indexer.wait()
+    assert 1 <= len(reports) <= 2 and all(report.pages == 1 for report in reports)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "index.html").write_text(page("<h1>Beta</h1>"))
+    indexer.request(tmp_path)
+    indexer.wait()
+    assert set(search_records(tmp_path)) == {"/a/", "/b/"}

@@ -19,7 +19,7 @@ from .cache import (
 from .model import Problem, Settings, Site
 from .pipeline import Checked, build_site, check_content, edit_base, read_settings
 from .sanitize import sanitize_page
-from .search import SearchFailed, SearchIndexer, index_site
+from .search import PreviewIndexer, SearchFailed, SearchIndexer, index_site
 
 __all__ = [
     "CODE_STAMP",
@@ -27,6 +27,7 @@ __all__ = [
     "GeneratedStore",
     "Outputs",
     "Plan",
+    "PreviewIndexer",
     "Problem",
     "SearchFailed",
     "SearchIndexer",

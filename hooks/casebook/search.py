@@ -102,6 +102,43 @@ def index_site(site_dir: Path) -> SearchIndex:
     return SearchIndex(int(pages[1]) if pages else 0, time.perf_counter() - start)
 
 
+class PreviewIndexer:
+    """Indexes a preview's site folder (`index_site`) in a thread beside it, so that the
+    preview reloads without waiting. A request while a run is under way makes it run once
+    more when that one ends: a quick run of saves neither waits for Pagefind nor leaves the
+    index behind the pages. `report` receives each run's SearchIndex or SearchFailed."""
+
+    def __init__(self, report) -> None:
+        self._report = report
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._again: Path | None = None
+
+    def request(self, site_dir: Path) -> None:
+        with self._lock:
+            if self._thread is not None:
+                self._again = site_dir
+                return
+            self._thread = threading.Thread(target=self._run, args=(site_dir,), daemon=True)
+            self._thread.start()
+
+    def wait(self) -> None:
+        """Until no run is under way or asked for."""
+        while (thread := self._thread) is not None:
+            thread.join()
+
+    def _run(self, site_dir: Path) -> None:
+        while site_dir is not None:
+            try:
+                self._report(index_site(site_dir))
+            except SearchFailed as error:
+                self._report(error)
+            with self._lock:
+                site_dir, self._again = self._again, None
+                if site_dir is None:
+                    self._thread = None
+
+
 def indexed_element(html: str) -> str:
     """The part of a page Pagefind reads: its indexed element, in a document of the page's
     language (a tenth of the page, whose header, navigation and footer it would skip anyway);
