@@ -27,6 +27,9 @@ _memo: casebook.SourceMemo | None = None
 module loaded between its builds. Every lookup compares file contents (casebook/cache.py)."""
 _store: casebook.GeneratedStore | None = None
 """Where dirty builds write the generated files, kept between the builds of a session."""
+_templates: casebook.TemplateMemo | None = None
+"""Under `mkdocs serve`, the templates compiled by earlier builds (MkDocs makes new Jinja
+environments for every build)."""
 _settings: casebook.Settings | None = None
 """This build's settings, replaced by `on_files` at the start of every build."""
 
@@ -35,10 +38,11 @@ def on_startup(command: str, dirty: bool) -> None:
     """`startup`, once per process: remember whether this is `mkdocs serve`, where content
     problems are shown but do not stop the preview, and drafts are shown; and whether builds
     are dirty (`--dirty`), which then rebuild only the pages an edit changed."""
-    global _serving, _dirty, _memo, _store
+    global _serving, _dirty, _memo, _store, _templates
     _serving = command == "serve"
     _dirty = dirty
     _memo = casebook.SourceMemo() if _serving else None
+    _templates = casebook.TemplateMemo() if _serving else None
     _store = None
 
 
@@ -59,9 +63,9 @@ def on_files(files, config):
     taken = frozenset(file.url for file in files.documentation_pages())
     docs = {f.abs_src_path: f.url if f.inclusion.is_included() else None for f in files if f.src_dir == config.docs_dir}
     existing = frozenset(file.dest_uri for file in files)
-    site = casebook.build_site(
-        settings, config.theme.get_env(), taken, docs_files=docs, existing_files=existing, memo=_memo
-    )
+    env = config.theme.get_env()
+    env.bytecode_cache = _templates
+    site = casebook.build_site(settings, env, taken, docs_files=docs, existing_files=existing, memo=_memo)
     problems += site.problems
     for note in site.notes:
         log.info(f"note: {note}")
@@ -173,11 +177,13 @@ def on_page_context(context, page, config, nav):
 
 
 def on_env(env, config, files):
-    """`env`, every build, before the pages: a full `mkdocs build` indexes each page for
-    search as it is written (`on_post_page`), on another core while the rest render; a
-    preview indexes the finished site instead (`on_post_build`), since it may rebuild only
-    some pages."""
+    """`env`, every build, before the pages: under `mkdocs serve`, the theme's templates are
+    compiled once per session, not once per build (`_templates`). A full `mkdocs build`
+    indexes each page for search as it is written (`on_post_page`), on another core while
+    the rest render; a preview indexes the finished site instead (`on_post_build`), since
+    it may rebuild only some pages."""
     global _indexer
+    env.bytecode_cache = _templates
     if _settings is not None and _settings.search and not _serving and not _dirty:
         _indexer = casebook.SearchIndexer(Path(config.site_dir))
     return env

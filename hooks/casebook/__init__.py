@@ -20,6 +20,7 @@ from .model import Problem, Settings, Site
 from .pipeline import Checked, build_site, check_content, edit_base, read_settings
 from .sanitize import sanitize_page
 from .search import PreviewIndexer, SearchFailed, SearchIndexer, index_site
+from .templates import TemplateMemo
 
 __all__ = [
     "CODE_STAMP",
@@ -33,6 +34,7 @@ __all__ = [
     "SearchIndexer",
     "Settings",
     "Site",
+    "TemplateMemo",
     "SourceMemo",
     "apply_plan",
     "build_site",
