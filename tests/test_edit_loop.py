@@ -26,6 +26,10 @@ from conftest import MKDOCS_YML, minimal_case_study, search_records
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
+from casebook.index import EvidenceMemo, build_archive
+from casebook.posts import parse_post
+from casebook.taxonomy import load_vocabulary
+
 SERVE_URL = "http://127.0.0.1:8000/"
 NAV = """\
 nav:
@@ -209,3 +213,21 @@ def test_a_clean_build_makes_the_next_dirty_build_start_afresh(project, tmp_path
     session.config().plugins.on_startup(command="serve", dirty=True)
     session.build_live()
     session.assert_same_as_clean()
+
+
+def test_the_evidence_memo_gives_what_a_fresh_index_gives():
+    """Evidence is reused only for a post equal in every field, under the same vocabulary."""
+    root = Path(__file__).resolve().parents[1]
+    terms, _ = load_vocabulary(root / "taxonomy.yml", root / "taxonomy.schema.json", root)
+    text = "---\ntitle: {title}\ndate: 2015-01-01\nlessons: [keep-it-simple]\n---\n{body}\n"
+    first = parse_post(text.format(title="A", body="Keep it simple, they said."), "posts/2015-01-01-a.md")[0]
+    edited = parse_post(text.format(title="A", body="Nothing here."), "posts/2015-01-01-a.md")[0]
+    memo = EvidenceMemo()
+    for posts in ([first], [edited], [edited]):
+        remembered, fresh = build_archive(posts, terms=terms, memo=memo), build_archive(posts, terms=terms)
+        assert remembered.evidence == fresh.evidence
+    assert len(memo.found) == 1
+    other = tuple(list(terms))  # an equal vocabulary, read again: nothing is reused from before
+    before = next(iter(memo.found.values()))
+    build_archive([edited], terms=other, memo=memo)
+    assert memo.terms is other and next(iter(memo.found.values())) is not before

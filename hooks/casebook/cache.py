@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .case_studies import SCHEMA_NAME, load_case_studies
+from .index import EvidenceMemo
 from .model import CaseStudy, Post, Problem, Term
 from .posts import post_files, read_post
 from .taxonomy import load_vocabulary
@@ -72,6 +73,8 @@ class SourceMemo:
     posts: dict[Path, tuple[Path, str, Post | None, tuple[Problem, ...]]] = field(default_factory=dict)
     studies: tuple[tuple, list[CaseStudy], tuple[Problem, ...]] | None = None
     vocabulary: tuple[tuple, tuple[Term, ...], tuple[Problem, ...]] | None = None
+    evidence: EvidenceMemo = field(default_factory=EvidenceMemo)
+    """The posts' evidence, which the index reuses for unchanged posts."""
 
     def load_posts(self, posts_dir: Path, root: Path) -> tuple[list[Post], list[Problem]]:
         """What `posts.load_posts` returns, parsing only the files whose bytes changed."""

@@ -66,7 +66,22 @@ class Archive:
         return tuple((year, tuple(group)) for year, group in groupby(self.posts, key=lambda p: p.date.year))
 
 
-def build_archive(posts: list[Post], case_studies: list[CaseStudy] = (), terms: tuple[Term, ...] = ()) -> Archive:
+@dataclass
+class EvidenceMemo:
+    """The posts' evidence found by the previous build of this process, reused for posts that
+    are equal (every field) under the same vocabulary: the same `terms` object, which
+    `mkdocs serve` keeps while taxonomy.yml is unchanged (cache.SourceMemo)."""
+
+    terms: tuple[Term, ...] | None = None
+    found: dict[tuple[Post, tuple[TermKey, ...]], list] = field(default_factory=dict)
+
+
+def build_archive(
+    posts: list[Post],
+    case_studies: list[CaseStudy] = (),
+    terms: tuple[Term, ...] = (),
+    memo: EvidenceMemo | None = None,
+) -> Archive:
     """Sort everything, tag posts (legacy categories and tags through the vocabulary's
     aliases), and collect each term's evidence, co-occurring terms and related entries."""
     ordered = sorted(posts, key=lambda post: post.sort_key)
@@ -88,12 +103,20 @@ def build_archive(posts: list[Post], case_studies: list[CaseStudy] = (), terms: 
             for key in keys:
                 evidence[key].append(found)
         entry_terms[study.src_uri] = tuple(sorted({(k, i) for k, i, _ in study.references if (k, i) in known}))
+    earlier = memo.found if memo is not None and memo.terms is terms else {}
+    kept = {}
     for post in published + pages:
         keys = post_terms(post, names, known)
         entry_terms[post.src_uri] = keys
         items.append(frozenset(keys))
-        for key, found in post_evidence(post, keys, patterns, needles) if keys else ():
-            evidence[key].append(found)
+        if not keys:
+            continue
+        found = earlier.get((post, keys)) or post_evidence(post, keys, patterns, needles)
+        kept[post, keys] = found
+        for key, passage in found:
+            evidence[key].append(passage)
+    if memo is not None:
+        memo.terms, memo.found = terms, kept
 
     together: dict[TermKey, Counter] = defaultdict(Counter)
     for item in items:

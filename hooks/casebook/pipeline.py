@@ -116,7 +116,7 @@ def check_content(
     problems += validate_case_studies(studies, posts)
     unloaded = unloaded_references(settings.posts_dir, settings.root, posts)
     problems += check_references(posts, studies, terms, unloaded) if terms else []
-    archive = build_archive(posts, studies, terms)
+    archive = build_archive(posts, studies, terms, memo.evidence if memo is not None else None)
     used = {key for keys in archive.entry_terms.values() for key in keys}
     notes = unused_terms(terms, used, source_name(settings.taxonomy_file, settings.root))
     return Checked(archive, tuple(problems), tuple(notes))
