@@ -210,7 +210,7 @@ def on_post_build(config):
             index = indexer.finish() if indexer else casebook.index_site(site_dir)
         except casebook.SearchFailed as error:
             raise PluginError(str(error)) from None
-        log.info(f"search: {index.pages} pages indexed in {index.seconds:.1f} s")
+        log.info(f"search: {index}")
         return
     _preview_index = _preview_index or casebook.PreviewIndexer(report_preview_index)
     _preview_index.request(site_dir)
@@ -229,7 +229,7 @@ def report_preview_index(outcome) -> None:
     if isinstance(outcome, casebook.SearchFailed):
         log.warning(str(outcome))
     else:
-        log.info(f"search: {outcome.pages} pages indexed in {outcome.seconds:.1f} s")
+        log.info(f"search: {outcome}")
 
 
 def on_shutdown() -> None:

@@ -4,7 +4,6 @@ home, search, tabs, legacy URLs, phone width, dark mode, and axe-core accessibil
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -229,16 +228,12 @@ def test_the_open_search_fits_a_phone_and_passes_axe(browser, base_url, scheme):
 def sample_url(tmp_path_factory):
     """The repository's content with the imported 208-post sample, built and served under /casebook/."""
     from casebook.importer import import_posts
+    from scripts.bench import write_casebook_project
 
     if not SAMPLE.is_dir():
         pytest.skip("the corpus in ../shared is not here")
-    root = tmp_path_factory.mktemp("sample")
-    for name in ("hooks", "overrides"):
-        (root / name).symlink_to(ROOT / name, target_is_directory=True)
-    for name in ("docs", "case_studies", "posts"):
-        shutil.copytree(ROOT / name, root / name)
-    for name in ("mkdocs.yml", "taxonomy.yml", "taxonomy.schema.json"):
-        shutil.copy2(ROOT / name, root / name)
+    root = tmp_path_factory.mktemp("sample") / "project"
+    write_casebook_project(root, [])
     import_posts([SAMPLE], root / "posts")
     config = load_config(str(root / "mkdocs.yml"), strict=True, site_url=SITE_URL)
     config.plugins.on_startup(command="build", dirty=False)

@@ -21,7 +21,6 @@
 
   let pagefindLoading = null; // the promise of Pagefind's module, once asked for
   let shown = [];
-  let query = "";
 
   const dialog = document.querySelector("[data-casebook-search]");
   const opener = document.querySelector("[data-casebook-search-open]");
@@ -66,8 +65,6 @@
   function chosenFilters() {
     const filters = {};
     for (const name of FILTERS) if (selects[name].value) filters[name] = selects[name].value;
-    const count = Object.keys(filters).length;
-    filterBox.querySelector("summary").textContent = count ? `Filters (${count})` : "Filters";
     return filters;
   }
 
@@ -81,9 +78,13 @@
 
   async function search() {
     const filters = chosenFilters();
-    query = input.value.trim();
-    if (!query && !Object.keys(filters).length) {
-      show([], "");
+    const chosen = Object.keys(filters).length;
+    filterBox.querySelector("summary").textContent = chosen ? `Filters (${chosen})` : "Filters";
+    const query = input.value.trim();
+    if (!query && !chosen) {
+      status.textContent = "";
+      list.replaceChildren();
+      more.hidden = true;
       return;
     }
     const pf = await loadPagefind();
@@ -98,11 +99,7 @@
 
   function show(results, text) {
     const what = text ? ` for “${text}”` : "";
-    if (!text && !Object.keys(chosenFilters()).length) {
-      status.textContent = "";
-      list.replaceChildren();
-      more.hidden = true;
-    } else if (results.length === 0) {
+    if (results.length === 0) {
       status.textContent = `Nothing found${what}. Try other or fewer words, or fewer filters.`;
       list.replaceChildren();
       more.hidden = true;

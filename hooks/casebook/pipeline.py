@@ -62,7 +62,14 @@ def read_settings(
         iframe_hosts = []
     search = options.get("search", True)
     if not isinstance(search, bool):
-        problems.append(Problem("mkdocs.yml", None, "extra.casebook.search must be true or false"))
+        problems.append(
+            Problem(
+                "mkdocs.yml",
+                None,
+                "extra.casebook.search must be true or false",
+                "write `search: true` to build the search index, or `search: false` to build without it",
+            )
+        )
         search = True
     settings = Settings(
         root=root,

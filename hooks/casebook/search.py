@@ -57,6 +57,9 @@ class SearchIndex:
     pages: int
     seconds: float
 
+    def __str__(self) -> str:
+        return f"{self.pages} pages indexed in {self.seconds:.1f} s"
+
 
 class SearchFailed(Exception):
     """Pagefind could not index the site; the message says what it printed."""
