@@ -132,6 +132,15 @@ def test_search_works_from_the_keyboard(page, base_url):
     assert page.locator("dialog[open]").count() == 1
 
 
+def test_excerpts_show_the_text_as_the_page_shows_it(page, base_url):
+    """The source writes `Stadt, Land&lt;Code&gt;`: the page and the excerpt both read Land<Code>."""
+    search(page, base_url, "Stadt")
+    excerpts = page.locator(".casebook-search__excerpt").all_inner_texts()
+    assert any("Land<Code>" in text for text in excerpts), excerpts
+    assert not any("&lt;" in text for text in excerpts), excerpts
+    assert page.locator(".casebook-search__excerpt mark").count() >= 1
+
+
 def test_a_search_that_finds_nothing_says_so(page, base_url):
     search(page, base_url, "zyzzyvaquux")
     assert page.locator("#casebook-search-status").inner_text().startswith("Nothing found for “zyzzyvaquux”")

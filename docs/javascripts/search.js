@@ -141,14 +141,16 @@
     return item;
   }
 
-  // Pagefind's excerpts are the page's text with the matched words in <mark>: build them as
-  // text nodes and <mark> elements, so that nothing in the text is ever read as markup.
-  function excerpt(text) {
+  // Pagefind's excerpts are HTML: the page's text, escaped, with the matched words in <mark>.
+  // Parsed in an inert document (nothing in it loads or runs) and rebuilt from its text and
+  // its <mark>s only, so that no other markup ever reaches the page.
+  function excerpt(html) {
     const paragraph = element("span", "casebook-search__excerpt");
-    (text || "").split(/(<mark>.*?<\/mark>)/).forEach((part) => {
-      const marked = part.match(/^<mark>(.*)<\/mark>$/);
-      paragraph.append(marked ? element("mark", "", marked[1]) : document.createTextNode(part));
-    });
+    const parsed = new DOMParser().parseFromString(html || "", "text/html").body;
+    for (const node of parsed.childNodes) {
+      const marked = node.nodeName === "MARK";
+      paragraph.append(marked ? element("mark", "", node.textContent) : document.createTextNode(node.textContent));
+    }
     return paragraph;
   }
 
