@@ -172,11 +172,21 @@ def _config_text(config) -> str:
 
 def on_page_content(html, page, config, files):
     """`page_content`, every page: sanitise the HTML of the generated pages, which carry
-    contributed content (posts' raw HTML, case studies, the vocabulary); hand-written docs/
-    pages are trusted as they are."""
+    contributed content (posts' raw HTML, case studies, the vocabulary), and free their
+    Markdown; hand-written docs/ pages are trusted as they are."""
     if page.file.generated_by is None:
         return html
+    _release_markdown(page)
     return casebook.sanitize_page(html, page.file.src_uri, _settings.iframe_hosts if _settings else ())
+
+
+def _release_markdown(page) -> None:
+    """Free a generated page's Markdown once it is converted: MkDocs keeps every page's source
+    (twice, the file's and the page's) until the build ends, half its memory at 10,000 posts.
+    The title stays, read from the front matter already parsed."""
+    page.markdown = ""
+    if page.file.abs_src_path is None:  # held in memory, not a file of the dirty builds' store
+        page.file.content_string = ""
 
 
 def on_page_context(context, page, config, nav):
