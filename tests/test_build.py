@@ -1,8 +1,13 @@
 """Real builds of small sites in a temporary folder, asserting on the HTML produced."""
 
+import html
 import re
 import shutil
 from pathlib import Path
+
+import markdown
+
+from casebook.render import markdown_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -149,3 +154,11 @@ def test_blog_pages_link_to_a_window_of_pages_not_to_all():
 
     assert [page and page[0] for page in pager_window(10, 20)] == [1, None, 8, 9, 10, 11, 12, None, 20]
     assert [page and page[0] for page in pager_window(1, 3)] == [1, 2, 3]
+
+
+def test_text_placed_in_markdown_reads_as_written():
+    """`md()`: every printable ASCII character, as a link text, shows as itself."""
+    text = "".join(chr(code) for code in range(33, 127)) + " ~ Thomas Paine"
+    converted = markdown.markdown(f"[{markdown_text(text)}](x.md)", extensions=["tables", "attr_list", "md_in_html"])
+    shown = re.fullmatch(r'<p><a href="x.md">(.*)</a></p>', converted, re.S)
+    assert shown and html.unescape(shown.group(1)) == text

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.posts import load_posts, parse_post, read_post
+from casebook.posts import load_posts, parse_post, plain_text, read_post
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTS = ROOT / "posts"
@@ -186,3 +186,15 @@ def test_every_problem_of_every_file_in_one_run(tmp_path):
     (tmp_path / "posts" / "b.md").write_text("---\nlayout: post\n---\n")
     _, problems = load_posts(tmp_path / "posts", tmp_path)
     assert [p.path for p in problems] == ["posts/a.md", "posts/b.md", "posts/b.md"]
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ('A [![photo](http://x.org/a.jpg)](http://x.org/ "A photo, on Flickr") B', "A photo B"),
+        ("See [the *report*](http://x.org/r.pdf).", "See the report."),
+        ("<p>An <em>HTML</em> &amp; Markdown mix</p>", "An HTML & Markdown mix"),
+    ],
+)
+def test_summaries_and_passages_read_as_plain_text(markup, text):
+    assert plain_text(markup) == text

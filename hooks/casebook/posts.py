@@ -518,8 +518,10 @@ def plain_text(markup: str, limit: int = 300) -> str:
 
 def _readable(markup: str) -> str:
     text = _ANY_TAG.sub(" ", markup)
-    if "](" in text:  # most paragraphs have no link: skip the pattern (and a Python call per link)
-        text = _LINK.sub(lambda link: link.group(1), text)
+    while "](" in text:  # most paragraphs have no link: skip the pattern (and a Python call per link)
+        text, count = _LINK.subn(lambda link: link.group(1), text)  # again for `[![image](src)](href)`
+        if not count:
+            break
     text = html.unescape(_EMPHASIS_MARKS.sub("", text))
     return " ".join(text.split())
 

@@ -38,7 +38,9 @@ PRINT_LINKS_CSS = "stylesheets/print-links.css"
 the exemption of the site's own (mkdocs.yml lists it in extra_css)."""
 EXCERPT_LENGTH = 240
 """Characters of a post's text that listings show, when it has no summary."""
-_MARKDOWN_ESCAPES = str.maketrans({mark: "\\" + mark for mark in "\\`*_{}[]()#+!|~-"})
+_MARKDOWN_ESCAPES = str.maketrans({mark: "\\" + mark for mark in "\\`*_{}[]()#+!|-"})
+"""What Python-Markdown (with `tables`, for `|`) reads as syntax and lets a backslash escape;
+before any other character, `~` for one, the backslash would show."""
 ENTRY_KINDS = {"post": "Post", "page": "Page"}
 """What search results call each kind of post."""
 KIND_TITLES = {"lessons": "Lessons", "partners": "Partners", "models": "Models of collaboration"}
