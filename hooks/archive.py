@@ -207,7 +207,7 @@ def on_env(env, config, files):
     env.bytecode_cache = _templates
     _wait_for_writing()
     if _settings is not None and _settings.search and not _serving and not _dirty:
-        _indexer = casebook.SearchIndexer(Path(config.site_dir))
+        _indexer = casebook.SearchIndexer(Path(config.site_dir), len(files.documentation_pages()))
     return env
 
 

@@ -51,7 +51,6 @@ from casebook.posts import load_posts, slugify, unloaded_references
 from casebook.render import href, link, render_site
 from casebook.report import read_config, read_project
 from casebook.search import OUTPUT as SEARCH_OUTPUT
-from casebook.search import pagefind_command
 from casebook.taxonomy import check_references, load_vocabulary, unused_terms
 from casebook.validate import validate_case_studies, validate_urls
 
@@ -599,7 +598,12 @@ def measure_search(ours: Engine, engines: dict, runs: int, log: Path) -> dict:
     run: what each adds to a build (our build with it against our build with no search);
     the indexer run alone, as a process of its own (its time and peak memory); the size of
     each index; and what Chromium fetches to show the first results of SEARCH_QUERY."""
-    indexer = Engine("pagefind", tuple(pagefind_command(ours.output)), ours.root, ours.output / SEARCH_OUTPUT)
+    index = (
+        "import sys; from pathlib import Path; from casebook.search import index_site; index_site(Path(sys.argv[1]))"
+    )
+    indexer = Engine(
+        "pagefind", (sys.executable, "-c", index, str(ours.output)), ours.root, ours.output / SEARCH_OUTPUT
+    )
     alone = [run_build(indexer, log) for _ in range(runs)]
     without = engines["casebook-no-search"]["seconds"]
     material_index = ours.root / "site-material-search" / "search" / "search_index.json"

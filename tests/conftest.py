@@ -137,11 +137,12 @@ def page_text(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
-def search_records(site: Path) -> dict[str, dict]:
+def search_records(site: Path, index: str = "pagefind") -> dict[str, dict]:
     """What Pagefind indexed in a built site, by URL: each page's text, filters and meta, read
-    back from the index's fragments (gzip-compressed JSON after a signature)."""
+    back from the fragments of every bundle of the index in `index` (gzip-compressed JSON after
+    a signature)."""
     records = {}
-    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in (site / index).glob("**/fragment/*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes())
         record = json.loads(data[data.index(b"{") :])
         records[record["url"]] = record

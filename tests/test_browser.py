@@ -235,7 +235,9 @@ def test_the_open_search_fits_a_phone_and_passes_axe(browser, base_url, scheme):
 
 @pytest.fixture(scope="module")
 def sample_url(tmp_path_factory):
-    """The repository's content with the imported 208-post sample, built and served under /casebook/."""
+    """The repository's content with the imported 208-post sample, built and served under
+    /casebook/, its search index in bundles of at most 100 pages (search.py's BUNDLE_PAGES,
+    3,000 in a real build), which search.js merges."""
     from casebook.importer import import_posts
     from scripts.bench import write_casebook_project
 
@@ -246,7 +248,9 @@ def sample_url(tmp_path_factory):
     import_posts([SAMPLE], root / "posts")
     config = load_config(str(root / "mkdocs.yml"), strict=True, site_url=SITE_URL)
     config.plugins.on_startup(command="build", dirty=False)
-    build(config)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("casebook.search.BUNDLE_PAGES", 100)
+        build(config)
     (root / "served").mkdir()
     (root / "served" / SUB_PATH).symlink_to(config.site_dir, target_is_directory=True)
     server = serve(root / "served")
@@ -267,3 +271,41 @@ def test_with_the_208_post_sample_the_case_study_still_comes_first(page, sample_
     searched = sum(size for url, size in fetched.items() if "/pagefind/" in url)
     whole = sum(path.stat().st_size for path in (site / "pagefind").rglob("*") if path.is_file())
     assert 0 < searched < whole / 2, (searched, whole)
+
+
+def test_the_sample_s_bundles_hold_every_indexed_page_once(sample_url):
+    _, site = sample_url
+    bundles = json.loads((site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))["bundles"]
+    assert len(bundles) >= 2 and all(
+        (site / "pagefind" / folder / "pagefind-entry.json").is_file() for folder in bundles
+    )
+    fragments = list((site / "pagefind").glob("**/fragment/*.pf_fragment"))
+    indexed = {
+        "/" + path.parent.relative_to(site).as_posix() + "/"
+        for path in site.rglob("index.html")
+        if "data-pagefind-body" in path.read_text(encoding="utf-8")
+    }
+    assert len(fragments) == len(search_records(site)) and set(search_records(site)) == indexed
+
+
+def test_the_filters_of_every_bundle_are_offered(page, sample_url):
+    base_url, site = sample_url
+    search(page, base_url, "civic")
+    page.get_by_text("Filters", exact=True).click()
+    years = page.get_by_label("Year", exact=True)
+    years.locator("option").nth(1).wait_for(state="attached")
+    offered = set(years.locator("option").all_inner_texts()) - {"Any"}
+    recorded = {year for record in search_records(site).values() for year in record["filters"].get("year", [])}
+    assert offered == recorded
+
+
+def test_a_page_of_the_last_bundle_is_found_by_its_title(page, sample_url):
+    """Without merging, search.js would only see the first bundle."""
+    base_url, site = sample_url
+    last = json.loads((site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))["bundles"][-1]
+    in_last = search_records(site, f"pagefind/{last}")
+    url, record = next(
+        (url, r) for url, r in sorted(in_last.items()) if r["meta"]["title"].isascii() and "'" not in r["meta"]["title"]
+    )
+    search(page, base_url, record["meta"]["title"])
+    assert base_url + url.lstrip("/") in result_links(page)

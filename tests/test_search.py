@@ -74,7 +74,7 @@ def test_an_abandoned_index_writes_nothing_and_stops_its_service(tmp_path):
     indexer = SearchIndexer(tmp_path)
     indexer.add("a/index.html", page("<h1>A</h1>"))
     indexer.abandon()
-    assert indexer._process.poll() is not None
+    assert all(bundle.process.poll() is not None for bundle in indexer._bundles)
     assert not (tmp_path / "pagefind").exists()
 
 

@@ -36,8 +36,15 @@
   // search starts before Pagefind knows the site's sub-path and ranking.
   function loadPagefind() {
     pagefindLoading ??= (async () => {
-      const module = await import(new URL("pagefind/pagefind.js", root).href);
-      await module.options({ baseUrl: root.pathname, excerptLength: 24, ranking: RANKING });
+      const [module, listed] = await Promise.all([
+        import(new URL("pagefind/pagefind.js", root).href),
+        fetch(new URL("pagefind/bundles.json", root)).then((response) => response.json()),
+      ]);
+      const settings = { baseUrl: root.pathname, excerptLength: 24, ranking: RANKING };
+      await module.options(settings);
+      // A large site's index comes in bundles (search.py): Pagefind merges their results into
+      // one ranked list, and their filters; each bundle needs the settings of its own.
+      for (const folder of listed.bundles) await module.mergeIndex(new URL(`pagefind/${folder}`, root).pathname, settings);
       await module.init();
       return module;
     })();

@@ -5,8 +5,13 @@ writes a chunked index into `pagefind/` that the browser fetches a piece at a ti
 repeat what the posts say, stay out.
 
 Two ways to index: `SearchIndexer` is fed each page as the build writes it and indexes on a
-core of its own while the build renders the rest (a full build); `index_site` runs Pagefind
-over a finished site folder (a preview that rebuilt only some pages)."""
+core of its own while the build renders the rest (a full build); `index_site` feeds it the
+pages of a finished site folder (a preview that rebuilt only some pages).
+
+Pagefind 1.5 holds about 0.28 MiB per page while it builds an index (2.8 GiB at 10,000
+posts), so a large site is indexed in bundles of at most `BUNDLE_PAGES` pages, each by a
+Pagefind process of its own, written one after another; the browser merges them into one
+ranked list (search.js, Pagefind's `mergeIndex`)."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ import shutil
 import subprocess
 import threading
 import time
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +56,11 @@ what the casebook is for, the account a reader searching a project or a problem 
 first, ahead of the posts written while the work went on."""
 FILTERS = {"lessons": "lesson", "partners": "partner", "models": "model"}
 """The filter each kind of term is offered under, by the vocabulary's kind."""
+BUNDLE_PAGES = 3_000
+"""The most pages one Pagefind process indexes: some 850 MiB at its peak. Each further bundle
+costs a reader's first search about 20 KB and a few requests more (README: "Search")."""
+BUNDLES = "bundles.json"
+"""In `pagefind/`: the folders of the bundles beyond the first, which search.js merges."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,29 +91,25 @@ def search_record(entry_kind: str, date: dt.date | None, terms: Mapping[str, Seq
     }
 
 
-def pagefind_command(site_dir: Path, subdir: str = OUTPUT) -> list[str]:
-    """The Pagefind run that indexes the built site in `site_dir` into `site_dir/subdir/`."""
-    command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", subdir]
-    for selector in IGNORED:
-        command += ["--exclude-selectors", selector]
-    return command
-
-
 def index_site(site_dir: Path) -> SearchIndex:
-    """Run Pagefind over the built site in `site_dir`. The index is written beside the old one
+    """Index the pages of the built site in `site_dir`. The index is written beside the old one
     and then put in its place: Pagefind adds files to its folder and removes none, and the
     pages it serves meanwhile keep a whole index."""
-    start = time.perf_counter()
     fresh, old = site_dir / f"{OUTPUT}.new", site_dir / OUTPUT
     shutil.rmtree(fresh, ignore_errors=True)
-    result = subprocess.run(pagefind_command(site_dir, fresh.name), capture_output=True, text=True, check=False)
-    if result.returncode != 0:
+    pages = [path for path in site_dir.rglob("*.html") if not path.is_relative_to(old)]
+    indexer = SearchIndexer(site_dir, len(pages), fresh.name)
+    try:
+        for path in pages:
+            indexer.add(path.relative_to(site_dir).as_posix(), path.read_text(encoding="utf-8", errors="replace"))
+        index = indexer.finish()
+    except BaseException:
+        indexer.abandon()
         shutil.rmtree(fresh, ignore_errors=True)
-        raise SearchFailed(f"Pagefind could not index {site_dir}: {(result.stderr or result.stdout).strip()}")
+        raise
     shutil.rmtree(old, ignore_errors=True)
     fresh.rename(old)
-    pages = re.search(r"Indexed (\d+) pages?", result.stdout)
-    return SearchIndex(int(pages[1]) if pages else 0, time.perf_counter() - start)
+    return index
 
 
 class PreviewIndexer:
@@ -155,19 +162,54 @@ def indexed_element(html: str) -> str:
 
 
 class SearchIndexer:
-    """Pagefind's indexing service, fed page by page during a build: `add` hands over each
-    page as it is written; Pagefind indexes it in a process of its own, on another core,
-    while the build renders the next; `finish` writes the index into `site_dir/pagefind/`.
-    Pages without `INDEXED` are not sent.
+    """Pagefind's indexing, fed page by page during a build: `add` hands over each page as it
+    is written; Pagefind indexes it in a process of its own, on another core, while the build
+    renders the next; `finish` writes the index into `site_dir/pagefind/`. Pages without
+    `INDEXED` are not sent. For more than `BUNDLE_PAGES` pages, a page goes to the bundle its
+    address picks (a hash: bundles of pages alike, say of one year, would each rank words by
+    their own rarity and skew the merged ranking)."""
 
-    It speaks the service's protocol (`pagefind --service`: base64-encoded JSON messages
-    ended by a comma, answered in kind) itself: the `pagefind` package's client waits 0.1 s
-    before reading each answer, which would add 100 s to indexing 1,000 pages."""
+    def __init__(self, site_dir: Path, pages: int = 0, output: str = OUTPUT) -> None:
+        self._site_dir = site_dir
+        self._output = site_dir / output
+        self._start = time.perf_counter()
+        self._bundles = [_Service(site_dir) for _ in range(max(1, -(-pages // BUNDLE_PAGES)))]
+        self._pages = 0
+
+    def add(self, dest_uri: str, html: str) -> None:
+        """Index the page written at `dest_uri` (e.g. `blog/2015/01/slug/index.html`)."""
+        if content := indexed_element(html):
+            self._bundles[zlib.crc32(dest_uri.encode()) % len(self._bundles)].add(dest_uri, content)
+            self._pages += 1
+
+    def finish(self) -> SearchIndex:
+        """Wait until every page is indexed, and write the bundles one after another, each
+        process ending before the next writes (writing is when Pagefind's memory peaks)."""
+        folders = [f"bundle-{number}/" for number in range(2, len(self._bundles) + 1)]
+        try:
+            for bundle, folder in zip(self._bundles, ["", *folders], strict=True):
+                bundle.write(self._output / folder)
+                bundle.stop()
+        finally:
+            self.abandon()
+        (self._output / BUNDLES).write_text(json.dumps({"bundles": folders}) + "\n", encoding="utf-8")
+        return SearchIndex(self._pages, time.perf_counter() - self._start)
+
+    def abandon(self) -> None:
+        """Stop every Pagefind process; without `finish` first, no index is written (the build failed)."""
+        for bundle in self._bundles:
+            bundle.stop()
+
+
+class _Service:
+    """One Pagefind indexing service (`pagefind --service`) and its index. It speaks the
+    service's protocol (base64-encoded JSON messages ended by a comma, answered in kind)
+    itself: the `pagefind` package's client waits 0.1 s before reading each answer, which
+    would add 100 s to indexing 1,000 pages."""
 
     def __init__(self, site_dir: Path) -> None:
         self._site_dir = site_dir
-        self._start = time.perf_counter()
-        self._process = subprocess.Popen(
+        self.process = subprocess.Popen(
             [str(get_executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
         self._answers: dict[int, dict] = {}
@@ -177,28 +219,20 @@ class SearchIndexer:
         self._index_id = self._ask({"type": "NewIndex", "config": {"exclude_selectors": list(IGNORED)}})["index_id"]
         self._pages: list[int] = []
 
-    def add(self, dest_uri: str, html: str) -> None:
-        """Index the page written at `dest_uri` (e.g. `blog/2015/01/slug/index.html`)."""
-        if content := indexed_element(html):
-            request = {"type": "AddFile", "index_id": self._index_id, "file_path": dest_uri, "file_contents": content}
-            self._pages.append(self._send(request))
+    def add(self, dest_uri: str, content: str) -> None:
+        request = {"type": "AddFile", "index_id": self._index_id, "file_path": dest_uri, "file_contents": content}
+        self._pages.append(self._send(request))
 
-    def finish(self) -> SearchIndex:
-        """Wait until every page is indexed, and write the index."""
-        try:
-            for message_id in self._pages:
-                self._answer(message_id)
-            output = str(self._site_dir / OUTPUT)
-            self._ask({"type": "WriteFiles", "index_id": self._index_id, "output_path": output})
-        finally:
-            self.abandon()
-        return SearchIndex(len(self._pages), time.perf_counter() - self._start)
+    def write(self, output: Path) -> None:
+        """Wait until every page sent is indexed, and write the index into `output`."""
+        for message_id in self._pages:
+            self._answer(message_id)
+        self._ask({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
 
-    def abandon(self) -> None:
-        """Stop the service; without `finish` first, no index is written (the build failed)."""
-        if self._process.stdin:
-            self._process.stdin.close()
-        self._process.wait()
+    def stop(self) -> None:
+        if self.process.stdin and not self.process.stdin.closed:
+            self.process.stdin.close()
+        self.process.wait()
 
     def _ask(self, payload: dict) -> dict:
         return self._answer(self._send(payload))
@@ -206,8 +240,8 @@ class SearchIndexer:
     def _send(self, payload: dict) -> int:
         self._sent += 1
         message = json.dumps({"message_id": self._sent, "payload": payload}).encode()
-        self._process.stdin.write(base64.b64encode(message) + b",")
-        self._process.stdin.flush()
+        self.process.stdin.write(base64.b64encode(message) + b",")
+        self.process.stdin.flush()
         return self._sent
 
     def _answer(self, message_id: int) -> dict:
@@ -222,7 +256,7 @@ class SearchIndexer:
     def _read_answers(self) -> None:
         """Read the service's answers as they come (unread, they would fill the pipe and stall it)."""
         pending = b""
-        while chunk := self._process.stdout.read1(1 << 16):
+        while chunk := self.process.stdout.read1(1 << 16):
             *messages, pending = (pending + chunk).split(b",")  # base64 has no comma
             with self._answered:
                 for message in messages:
