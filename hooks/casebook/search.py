@@ -97,11 +97,11 @@ def index_site(site_dir: Path) -> SearchIndex:
     pages it serves meanwhile keep a whole index."""
     fresh, old = site_dir / f"{OUTPUT}.new", site_dir / OUTPUT
     shutil.rmtree(fresh, ignore_errors=True)
-    pages = [path for path in site_dir.rglob("*.html") if not path.is_relative_to(old)]
+    pages = [path for path in site_dir.rglob("*.html") if not path.is_relative_to(old) and INDEXED in _read(path)]
     indexer = SearchIndexer(site_dir, len(pages), fresh.name)
     try:
         for path in pages:
-            indexer.add(path.relative_to(site_dir).as_posix(), path.read_text(encoding="utf-8", errors="replace"))
+            indexer.add(path.relative_to(site_dir).as_posix(), _read(path))
         index = indexer.finish()
     except BaseException:
         indexer.abandon()
@@ -110,6 +110,10 @@ def index_site(site_dir: Path) -> SearchIndex:
     shutil.rmtree(old, ignore_errors=True)
     fresh.rename(old)
     return index
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 class PreviewIndexer:
@@ -167,7 +171,7 @@ class SearchIndexer:
     renders the next; `finish` writes the index into `site_dir/pagefind/`. Pages without
     `INDEXED` are not sent. For more than `BUNDLE_PAGES` pages, a page goes to the bundle its
     address picks (a hash: bundles of pages alike, say of one year, would each rank words by
-    their own rarity and skew the merged ranking)."""
+    their own rarity and skew the merged ranking). `pages`: how many pages are to come, about."""
 
     def __init__(self, site_dir: Path, pages: int = 0, output: str = OUTPUT) -> None:
         self._site_dir = site_dir
