@@ -128,14 +128,49 @@ title: Blog
 # measured, `true` started from a 400 MiB Python reports 413 MiB. Builds are therefore started
 # by a fresh, small Python that forks them and writes their wall time, peak RSS and CPU time.
 MEASURE = """\
-import os, sys, time
+import os, sys, threading, time
+
+def tree_pss(root):
+    # Bytes: the proportional set sizes of `root` and its descendants (shared pages counted
+    # once across them, as a forked child shares its parent's).
+    children = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                children.setdefault(int(stat.read().rsplit(")", 1)[1].split()[1]), []).append(entry)
+        except (OSError, ValueError, IndexError):
+            pass
+    total, todo = 0, [str(root)]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(int(pid), [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                total += sum(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
+        except OSError:
+            pass
+    return total
+
+def sample():
+    global peak
+    while True:
+        peak = max(peak, tree_pss(pid))
+        if done.wait(0.25):
+            return
+
 start = time.perf_counter()
 pid = os.fork()
 if pid == 0:
     os.execvp(sys.argv[2], sys.argv[2:])
+peak, done = 0, threading.Event()
+sampler = threading.Thread(target=sample)
+sampler.start()
 _, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+done.set()
+sampler.join()
 with open(sys.argv[1], "w") as result:
-    result.write(f"{time.perf_counter() - start} {usage.ru_maxrss * 1024} {usage.ru_utime + usage.ru_stime}")
+    result.write(f"{seconds} {usage.ru_maxrss * 1024} {peak} {usage.ru_utime + usage.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
@@ -163,7 +198,10 @@ class Engine:
 class Run:
     seconds: float
     peak_rss: int
-    """Bytes: the process's largest resident set."""
+    """Bytes: the largest resident set of the build's process, or of any process it started."""
+    total_rss: int
+    """Bytes: the most memory the build's processes held together (their proportional set
+    sizes, sampled every 0.25 s): a build that runs helpers beside it holds more than any one."""
     cpu_seconds: float
     """User and system time: less disturbed than wall time by other work on the machine."""
     warnings: int
@@ -397,9 +435,9 @@ def run_build(engine: Engine, log: Path) -> Run:
     if done.returncode:
         tail = "\n".join(text.splitlines()[-15:])
         raise BuildFailed(f"{engine.name} in {engine.root} exited with {done.returncode}:\n{tail}")
-    seconds, peak_rss, cpu_seconds = result.read_text().split()
+    seconds, peak_rss, total_rss, cpu_seconds = result.read_text().split()
     warnings = sum("WARNING" in line for line in text.splitlines())
-    return Run(float(seconds), int(peak_rss), float(cpu_seconds), warnings)
+    return Run(float(seconds), int(peak_rss), int(total_rss), float(cpu_seconds), warnings)
 
 
 def time_hooks(config_file: Path) -> tuple[dict[str, float], int]:
@@ -574,6 +612,7 @@ def measure_size(
             "seconds": seconds,
             "cpu_seconds": statistics.median(run.cpu_seconds for run in runs_of),
             "peak_rss": statistics.median(run.peak_rss for run in runs_of),
+            "total_rss": statistics.median(run.total_rss for run in runs_of),
             "pages": pages,
             "pages_per_second": pages / seconds,
             "search_index": index.stat().st_size if index.is_file() else None,
@@ -612,6 +651,7 @@ def measure_search(ours: Engine, engines: dict, runs: int, log: Path) -> dict:
             "seconds": engines["casebook"]["seconds"] - without,
             "alone_seconds": statistics.median(run.seconds for run in alone),
             "peak_rss": statistics.median(run.peak_rss for run in alone),
+            "total_rss": statistics.median(run.total_rss for run in alone),
             "size": folder_size(ours.output / SEARCH_OUTPUT),
             "fetched": fetched_for_first_results(ours.output),
         },
@@ -721,10 +761,14 @@ def budgets(sizes: list[dict]) -> list[dict]:
             f"{share:.1%}",
         )
     if large:
-        rss = large["engines"]["casebook"]["peak_rss"]
-        row("peak RSS at 10,000 posts ≤ 1 GiB", rss <= BUDGET_RSS, f"{rss / MIB:,.0f} MiB")
+        ours = large["engines"]["casebook"]
+        row(
+            "peak RSS at 10,000 posts ≤ 1 GiB (all the build's processes together)",
+            ours["total_rss"] <= BUDGET_RSS,
+            f"{ours['total_rss'] / MIB:,.0f} MiB (largest process {ours['peak_rss'] / MIB:,.0f} MiB)",
+        )
     else:
-        row("peak RSS at 10,000 posts ≤ 1 GiB", None, "10,000 posts not measured")
+        row("peak RSS at 10,000 posts ≤ 1 GiB (all the build's processes together)", None, "10,000 posts not measured")
     for figures in sizes:
         search, posts = figures["search"], f"{figures['posts']:,} posts"
         fetched = search["pagefind"]["fetched"]
@@ -740,10 +784,18 @@ def budgets(sizes: list[dict]) -> list[dict]:
             f"{ours:.2f} s against {material:.2f} s",
         )
     if large:
-        rss = large["search"]["pagefind"]["peak_rss"]
-        row("indexer's peak memory at 10,000 posts < 2 GiB", rss < BUDGET_INDEXER_RSS, f"{rss / MIB:,.0f} MiB")
+        indexer = large["search"]["pagefind"]
+        row(
+            "indexer's peak memory at 10,000 posts < 2 GiB (all its processes together)",
+            indexer["total_rss"] < BUDGET_INDEXER_RSS,
+            f"{indexer['total_rss'] / MIB:,.0f} MiB (largest process {indexer['peak_rss'] / MIB:,.0f} MiB)",
+        )
     else:
-        row("indexer's peak memory at 10,000 posts < 2 GiB", None, "10,000 posts not measured")
+        row(
+            "indexer's peak memory at 10,000 posts < 2 GiB (all its processes together)",
+            None,
+            "10,000 posts not measured",
+        )
     edit = small["in_process"].get("dirty rebuild") if small else None
     budget = "edit one post, rebuilt by `make serve` (--dirty) at 1,000 posts ≤ 2 s"
     if edit:
@@ -791,7 +843,7 @@ def report(results: dict) -> str:
         "",
         "Full builds (each a whole process, from scratch)",
     ]
-    columns = "posts|engine|wall s|× ours|CPU s|peak RSS MiB|pages|pages/s|search index MiB|site MiB"
+    columns = "posts|engine|wall s|× ours|CPU s|peak RSS MiB|all processes MiB|pages|pages/s|search index MiB|site MiB"
     rows = [columns.split("|")]
     for figures in results["sizes"]:
         ours = figures["engines"]["casebook"]["seconds"]
@@ -804,13 +856,18 @@ def report(results: dict) -> str:
                     f"{engine['seconds'] / ours:.2f}",
                     f"{engine['cpu_seconds']:.2f}",
                     megabytes(engine["peak_rss"]),
+                    megabytes(engine["total_rss"]),
                     f"{engine['pages']:,}",
                     f"{engine['pages_per_second']:,.0f}",
                     megabytes(engine["search_index"]),
                     megabytes(engine["site"]),
                 ]
             )
-    lines += [table(rows, "llrrrrrrrr"), "", "Our hooks' own work: each step alone (median), and in a build in process"]
+    lines += [
+        table(rows, "llrrrrrrrrr"),
+        "",
+        "Our hooks' own work: each step alone (median), and in a build in process",
+    ]
     rows = [["posts", *(f"{step} s" for step in STEPS), "steps s", "hooks in build s", "build s", "share"]]
     for figures in results["sizes"]:
         hooks = figures["hooks"]
@@ -826,7 +883,9 @@ def report(results: dict) -> str:
         "",
         f"Search: what it adds to a build, and what a reader fetches for “{SEARCH_QUERY}”",
     ]
-    columns = "posts|index|added to build s|share|index MiB|fetched KB|indexer alone s|indexer peak MiB"
+    columns = (
+        "posts|index|added to build s|share|index MiB|fetched KB|indexer alone s|indexer peak MiB|all processes MiB"
+    )
     rows = [columns.split("|")]
     for figures in results["sizes"]:
         search = figures["search"]
@@ -843,9 +902,10 @@ def report(results: dict) -> str:
                     "-" if fetched is None else f"{fetched / 1000:,.0f}",
                     f"{index['alone_seconds']:.2f}" if "alone_seconds" in index else "-",
                     megabytes(index.get("peak_rss")),
+                    megabytes(index.get("total_rss")),
                 ]
             )
-    lines += [table(rows, "llrrrrrr"), ""]
+    lines += [table(rows, "llrrrrrrr"), ""]
     for figures in results["sizes"]:
         runs = figures["in_process"]
         if "rebuild" in runs:
