@@ -4,7 +4,6 @@ package beside this file. This is the only module that imports MkDocs."""
 from __future__ import annotations
 
 import json
-from concurrent.futures import Future
 from pathlib import Path
 
 import mkdocs
@@ -33,8 +32,6 @@ _templates: casebook.TemplateMemo | None = None
 environments for every build)."""
 _settings: casebook.Settings | None = None
 """This build's settings, replaced by `on_files` at the start of every build."""
-_writing: Future | None = None
-"""A full build's generated static files, being written by another process until `on_env`."""
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -53,7 +50,7 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_files(files, config):
     """`files`, every build: run the pipeline and add the generated pages and files.
     Runs before plugins (priority 50) so that search and the sitemap see generated pages."""
-    global _settings, _writing
+    global _settings
     root = Path(config.config_file_path).resolve().parent
     settings, problems = casebook.read_settings(
         config.extra.get("casebook"),
@@ -92,15 +89,8 @@ def on_files(files, config):
     # A clean build: the next dirty build into this folder cannot trust what it remembers.
     site_dir = Path(config.site_dir)
     casebook.GeneratedStore(casebook.store_folder(root, site_dir)).write_state(None, site_dir)
-    # The static files are written into the site folder while MkDocs converts the pages; as
-    # files whose source is their output, MkDocs leaves them as they are (`on_env` waits).
-    aside = {src_uri: content for src_uri, (content, _) in added.items() if src_uri in site.static_files}
-    _writing = casebook.start_writing(site_dir, aside)
     for src_uri, (content, inclusion) in added.items():
-        if src_uri in aside:
-            files.append(File.generated(config, src_uri, abs_src_path=str(site_dir / src_uri), inclusion=inclusion))
-        else:
-            files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
+        files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
     return files
 
 
@@ -205,21 +195,10 @@ def on_env(env, config, files):
     it may rebuild only some pages."""
     global _indexer
     env.bytecode_cache = _templates
-    _wait_for_writing()
     if _settings is not None and _settings.search and not _serving and not _dirty:
-        _indexer = casebook.SearchIndexer(Path(config.site_dir), len(files.documentation_pages()))
+        pages = len(files.documentation_pages())
+        _indexer = casebook.SearchIndexer(Path(config.site_dir), pages, _settings.search_bundle_pages)
     return env
-
-
-def _wait_for_writing() -> None:
-    """Wait for the static files `on_files` gave another process to write."""
-    global _writing
-    writing, _writing = _writing, None
-    if writing is not None:
-        try:
-            writing.result()
-        except OSError as error:
-            raise PluginError(f"could not write the generated files into the site folder: {error}") from None
 
 
 def on_post_page(output, page, config):
@@ -246,16 +225,12 @@ def on_post_build(config):
         log.info(f"search: {index}")
         return
     _preview_index = _preview_index or casebook.PreviewIndexer(report_preview_index)
-    _preview_index.request(site_dir)
+    _preview_index.request(site_dir, _settings.search_bundle_pages)
 
 
 def on_build_error(error):
-    """`build_error`: a failed build writes no search index, and leaves no process writing."""
+    """`build_error`: a failed build writes no search index."""
     global _indexer
-    try:
-        _wait_for_writing()
-    except PluginError:
-        pass  # the build has failed already, for the reason MkDocs reports
     if _indexer is not None:
         _indexer.abandon()
         _indexer = None

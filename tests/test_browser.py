@@ -236,8 +236,8 @@ def test_the_open_search_fits_a_phone_and_passes_axe(browser, base_url, scheme):
 @pytest.fixture(scope="module")
 def sample_url(tmp_path_factory):
     """The repository's content with the imported 208-post sample, built and served under
-    /casebook/, its search index in bundles of at most 100 pages (search.py's BUNDLE_PAGES,
-    3,000 in a real build), which search.js merges."""
+    /casebook/, its search index in bundles of at most 100 pages (`search_bundle_pages`),
+    which search.js merges."""
     from casebook.importer import import_posts
     from scripts.bench import write_casebook_project
 
@@ -245,12 +245,14 @@ def sample_url(tmp_path_factory):
         pytest.skip("the corpus in ../shared is not here")
     root = tmp_path_factory.mktemp("sample") / "project"
     write_casebook_project(root, [])
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(
+        config_file.read_text().replace("  casebook:\n", "  casebook:\n    search_bundle_pages: 100\n", 1)
+    )
     import_posts([SAMPLE], root / "posts")
     config = load_config(str(root / "mkdocs.yml"), strict=True, site_url=SITE_URL)
     config.plugins.on_startup(command="build", dirty=False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("casebook.search.BUNDLE_PAGES", 100)
-        build(config)
+    build(config)
     (root / "served").mkdir()
     (root / "served" / SUB_PATH).symlink_to(config.site_dir, target_is_directory=True)
     server = serve(root / "served")

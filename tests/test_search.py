@@ -93,6 +93,8 @@ def test_search_can_be_switched_off(project):
     assert not built.error and built.exists("blog/2015/01/first/") and not (built.site / "pagefind").exists()
     project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text().replace("search: false", "search: maybe"))
     assert "extra.casebook.search must be true or false" in " ".join(project.build().messages)
+    project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text().replace("search: maybe", "search_bundle_pages: 0"))
+    assert "extra.casebook.search_bundle_pages must be a whole number above 0" in " ".join(project.build().messages)
 
 
 def page(content: str) -> str:

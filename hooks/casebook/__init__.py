@@ -17,7 +17,6 @@ from .cache import (
     theme_stamp,
 )
 from .model import Problem, Settings, Site
-from .output import start_writing
 from .pipeline import Checked, build_site, check_content, edit_base, read_settings
 from .sanitize import sanitize_page
 from .search import PreviewIndexer, SearchFailed, SearchIndexer, index_site
@@ -49,7 +48,6 @@ __all__ = [
     "prune_stores",
     "read_settings",
     "sanitize_page",
-    "start_writing",
     "store_folder",
     "theme_stamp",
 ]

@@ -82,6 +82,11 @@ class Post:
         return (-self.published.timestamp(), self.slug)
 
 
+SEARCH_BUNDLE_PAGES = 15_000
+"""Pagefind 1.5 holds about 0.28 MiB per page while it builds an index: one index up to 15,000
+pages (some 4 GiB at the peak), which a reader's browser searches most cheaply; bundles above."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """The hook's settings (`extra.casebook` in mkdocs.yml), resolved against the project root."""
@@ -100,6 +105,8 @@ class Settings:
     """Hosts whose iframes (embedded videos) posts and case studies may keep; all others are removed."""
     search: bool = True
     """Whether the build writes the search index (Pagefind)."""
+    search_bundle_pages: int = SEARCH_BUNDLE_PAGES
+    """The most pages one Pagefind process indexes (search.py): above it the index comes in bundles."""
 
 
 @dataclass(frozen=True, slots=True)

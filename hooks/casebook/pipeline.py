@@ -13,7 +13,7 @@ from .cache import SourceMemo
 from .case_studies import load_case_studies
 from .index import Archive, build_archive
 from .manifest import MANIFEST, check_outputs, not_read_notes, render_manifest
-from .model import LOCAL_URL, Problem, Settings, Site, source_name
+from .model import LOCAL_URL, SEARCH_BUNDLE_PAGES, Problem, Settings, Site, source_name
 from .posts import load_posts, unloaded_references
 from .render import render_site
 from .taxonomy import check_references, load_vocabulary, unused_terms
@@ -36,6 +36,7 @@ def read_settings(
     options = dict(options or {})
     problems = []
     known = {"posts_dir", "case_studies_dir", "taxonomy", "posts_per_page", "iframe_hosts", "search"}
+    known |= {"search_bundle_pages"}
     for key in sorted(set(options) - known):
         problems.append(
             Problem(
@@ -46,9 +47,20 @@ def read_settings(
             )
         )
     per_page = options.get("posts_per_page", 20)
-    if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
+    if not _whole_number_above_0(per_page):
         problems.append(Problem("mkdocs.yml", None, "extra.casebook.posts_per_page must be a whole number above 0"))
         per_page = 20
+    bundle_pages = options.get("search_bundle_pages", SEARCH_BUNDLE_PAGES)
+    if not _whole_number_above_0(bundle_pages):
+        problems.append(
+            Problem(
+                "mkdocs.yml",
+                None,
+                "extra.casebook.search_bundle_pages must be a whole number above 0",
+                f"the most pages one search index holds (default {SEARCH_BUNDLE_PAGES}), for example 3000",
+            )
+        )
+        bundle_pages = SEARCH_BUNDLE_PAGES
     iframe_hosts = options.get("iframe_hosts", [])
     if not isinstance(iframe_hosts, list) or not all(isinstance(h, str) and HOST.match(h) for h in iframe_hosts):
         problems.append(
@@ -82,8 +94,13 @@ def read_settings(
         edit_base=edit_base,
         iframe_hosts=tuple(host.lower() for host in iframe_hosts),
         search=search,
+        search_bundle_pages=bundle_pages,
     )
     return settings, problems
+
+
+def _whole_number_above_0(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def edit_base(repo_url: str | None, edit_uri: str | None, docs_dir_name: str) -> str:

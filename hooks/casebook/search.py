@@ -9,9 +9,12 @@ core of its own while the build renders the rest (a full build); `index_site` fe
 pages of a finished site folder (a preview that rebuilt only some pages).
 
 Pagefind 1.5 holds about 0.28 MiB per page while it builds an index (2.8 GiB at 10,000
-posts), so a large site is indexed in bundles of at most `BUNDLE_PAGES` pages, each by a
-Pagefind process of its own, written one after another; the browser merges them into one
-ranked list (search.js, Pagefind's `mergeIndex`)."""
+posts), so a site of more pages than `search_bundle_pages` (mkdocs.yml; 15,000 by default) is
+indexed in bundles, each by a Pagefind process of its own, written one after another; the
+browser merges them into one ranked list (search.js, Pagefind's `mergeIndex`). Each bundle
+beyond the first costs a reader's first search some 30 KB: at 10,000 posts, bundles of 3,000
+pages keep every Pagefind process under 850 MiB, and the first results of a query take 377 KB
+of search files instead of 279."""
 
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from pathlib import Path
 
 from pagefind_bin import get_executable  # the binary inside the `pagefind[bin]` wheel
 
-from .model import KINDS, Term
+from .model import KINDS, SEARCH_BUNDLE_PAGES, Term
 
 OUTPUT = "pagefind"
 """The folder of the site that holds the index and Pagefind's script."""
@@ -56,9 +59,6 @@ what the casebook is for, the account a reader searching a project or a problem 
 first, ahead of the posts written while the work went on."""
 FILTERS = {"lessons": "lesson", "partners": "partner", "models": "model"}
 """The filter each kind of term is offered under, by the vocabulary's kind."""
-BUNDLE_PAGES = 3_000
-"""The most pages one Pagefind process indexes: some 850 MiB at its peak. Each further bundle
-costs a reader's first search about 20 KB and a few requests more (README: "Search")."""
 BUNDLES = "bundles.json"
 """In `pagefind/`: the folders of the bundles beyond the first, which search.js merges."""
 
@@ -91,14 +91,14 @@ def search_record(entry_kind: str, date: dt.date | None, terms: Mapping[str, Seq
     }
 
 
-def index_site(site_dir: Path) -> SearchIndex:
+def index_site(site_dir: Path, bundle_pages: int = SEARCH_BUNDLE_PAGES) -> SearchIndex:
     """Index the pages of the built site in `site_dir`. The index is written beside the old one
     and then put in its place: Pagefind adds files to its folder and removes none, and the
     pages it serves meanwhile keep a whole index."""
     fresh, old = site_dir / f"{OUTPUT}.new", site_dir / OUTPUT
     shutil.rmtree(fresh, ignore_errors=True)
     pages = [path for path in site_dir.rglob("*.html") if not path.is_relative_to(old) and INDEXED in _read(path)]
-    indexer = SearchIndexer(site_dir, len(pages), fresh.name)
+    indexer = SearchIndexer(site_dir, len(pages), bundle_pages, fresh.name)
     try:
         for path in pages:
             indexer.add(path.relative_to(site_dir).as_posix(), _read(path))
@@ -126,14 +126,14 @@ class PreviewIndexer:
         self._report = report
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._again: Path | None = None
+        self._again: tuple[Path, int] | None = None
 
-    def request(self, site_dir: Path) -> None:
+    def request(self, site_dir: Path, bundle_pages: int = SEARCH_BUNDLE_PAGES) -> None:
         with self._lock:
             if self._thread is not None:
-                self._again = site_dir
+                self._again = (site_dir, bundle_pages)
                 return
-            self._thread = threading.Thread(target=self._run, args=(site_dir,), daemon=True)
+            self._thread = threading.Thread(target=self._run, args=((site_dir, bundle_pages),), daemon=True)
             self._thread.start()
 
     def wait(self) -> None:
@@ -141,15 +141,15 @@ class PreviewIndexer:
         while (thread := self._thread) is not None:
             thread.join()
 
-    def _run(self, site_dir: Path) -> None:
-        while site_dir is not None:
+    def _run(self, job: tuple[Path, int] | None) -> None:
+        while job is not None:
             try:
-                self._report(index_site(site_dir))
+                self._report(index_site(*job))
             except SearchFailed as error:
                 self._report(error)
             with self._lock:
-                site_dir, self._again = self._again, None
-                if site_dir is None:
+                job, self._again = self._again, None
+                if job is None:
                     self._thread = None
 
 
@@ -169,15 +169,17 @@ class SearchIndexer:
     """Pagefind's indexing, fed page by page during a build: `add` hands over each page as it
     is written; Pagefind indexes it in a process of its own, on another core, while the build
     renders the next; `finish` writes the index into `site_dir/pagefind/`. Pages without
-    `INDEXED` are not sent. For more than `BUNDLE_PAGES` pages, a page goes to the bundle its
-    address picks (a hash: bundles of pages alike, say of one year, would each rank words by
-    their own rarity and skew the merged ranking). `pages`: how many pages are to come, about."""
+    `INDEXED` are not sent. When `pages`, about how many pages are to come, exceed
+    `bundle_pages`, a page goes to the bundle its address picks (a hash: bundles of pages alike,
+    say of one year, would each rank words by their own rarity and skew the merged ranking)."""
 
-    def __init__(self, site_dir: Path, pages: int = 0, output: str = OUTPUT) -> None:
+    def __init__(
+        self, site_dir: Path, pages: int = 0, bundle_pages: int = SEARCH_BUNDLE_PAGES, output: str = OUTPUT
+    ) -> None:
         self._site_dir = site_dir
         self._output = site_dir / output
         self._start = time.perf_counter()
-        self._bundles = [_Service(site_dir) for _ in range(max(1, -(-pages // BUNDLE_PAGES)))]
+        self._bundles = [_Service(site_dir) for _ in range(max(1, -(-pages // bundle_pages)))]
         self._pages = 0
 
     def add(self, dest_uri: str, html: str) -> None:
