@@ -35,8 +35,15 @@ def read_settings(
     the site's name, address and edit link base from the rest of mkdocs.yml."""
     options = dict(options or {})
     problems = []
-    known = {"posts_dir", "case_studies_dir", "taxonomy", "posts_per_page", "iframe_hosts", "search"}
-    known |= {"search_bundle_pages"}
+    known = {
+        "posts_dir",
+        "case_studies_dir",
+        "taxonomy",
+        "posts_per_page",
+        "iframe_hosts",
+        "search",
+        "search_bundle_pages",
+    }
     for key in sorted(set(options) - known):
         problems.append(
             Problem(
