@@ -111,6 +111,7 @@ def test_only_the_indexed_element_is_sent():
         sent
         == '<html lang="en"><body><div data-pagefind-body><h1>Alpha</h1></div><!--/data-pagefind-body--></body></html>'
     )
+    assert indexed_element(sent) == sent  # index_site hands `add` elements, not pages
     assert indexed_element("<html><body><p>A listing</p></body></html>") == ""
 
 

@@ -21,9 +21,9 @@ from .search import OUTPUT as SEARCH_OUTPUT
 
 MANIFEST = "manifest.json"
 RESERVED = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", MANIFEST})
-SEARCH_FOLDER = SEARCH_OUTPUT + "/"
-"""Where Pagefind writes the search index after the build: no page or file of ours goes there."""
 """Files that the theme and plugins write after the pages: a generated file must not take their place."""
+SEARCH_FOLDER = SEARCH_OUTPUT + "/"
+"""Where Pagefind writes the search index: no page or file of ours goes there."""
 MAX_SEGMENT = 200
 """Longest part of a generated path, in bytes: file systems refuse names over 255."""
 _UNSAFE_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\\?#]")

@@ -97,11 +97,16 @@ def index_site(site_dir: Path, bundle_pages: int = SEARCH_BUNDLE_PAGES) -> Searc
     pages it serves meanwhile keep a whole index."""
     fresh, old = site_dir / f"{OUTPUT}.new", site_dir / OUTPUT
     shutil.rmtree(fresh, ignore_errors=True)
-    pages = [path for path in site_dir.rglob("*.html") if not path.is_relative_to(old) and INDEXED in _read(path)]
-    indexer = SearchIndexer(site_dir, len(pages), bundle_pages, fresh.name)
+    # Each page read once, and only its indexed element kept (a tenth of it): `add` takes an
+    # element as it takes a page, since an element's indexed element is itself.
+    elements = {}
+    for path in site_dir.rglob("*.html"):
+        if not path.is_relative_to(old) and (element := indexed_element(path.read_text("utf-8", errors="replace"))):
+            elements[path.relative_to(site_dir).as_posix()] = element
+    indexer = SearchIndexer(site_dir, len(elements), bundle_pages, fresh.name)
     try:
-        for path in pages:
-            indexer.add(path.relative_to(site_dir).as_posix(), _read(path))
+        for dest_uri, element in elements.items():
+            indexer.add(dest_uri, element)
         index = indexer.finish()
     except BaseException:
         indexer.abandon()
@@ -110,10 +115,6 @@ def index_site(site_dir: Path, bundle_pages: int = SEARCH_BUNDLE_PAGES) -> Searc
     shutil.rmtree(old, ignore_errors=True)
     fresh.rename(old)
     return index
-
-
-def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
 
 
 class PreviewIndexer:
