@@ -3,9 +3,10 @@ carries, and a rebuild that makes a new post findable. The browser side is in te
 
 from __future__ import annotations
 
+import pytest
 from conftest import search_records
 
-from casebook.search import PreviewIndexer, SearchIndexer, indexed_element
+from casebook.search import PreviewIndexer, SearchFailed, SearchIndexer, indexed_element
 
 STUDY = "/case-studies/cfa-first-international-partnerships/"
 POST = "/blog/2018/11/repost-civic-tech/"
@@ -93,7 +94,8 @@ def test_search_can_be_switched_off(project):
     assert not built.error and built.exists("blog/2015/01/first/") and not (built.site / "pagefind").exists()
     project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text().replace("search: false", "search: maybe"))
     assert "extra.casebook.search must be true or false" in " ".join(project.build().messages)
-    project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text().replace("search: maybe", "search_bundle_pages: 0"))
+    config = (project.root / "mkdocs.yml").read_text()
+    project.write("mkdocs.yml", config.replace("search: maybe", "search_bundle_pages: 0"))
     assert "extra.casebook.search_bundle_pages must be a whole number above 0" in " ".join(project.build().messages)
 
 
@@ -129,3 +131,10 @@ def test_the_preview_indexes_at_most_once_more_however_many_saves_come(tmp_path)
     indexer.request(tmp_path)
     indexer.wait()
     assert set(search_records(tmp_path)) == {"/a/", "/b/"}
+
+
+def test_a_failing_indexer_says_what_to_do(tmp_path):
+    indexer = SearchIndexer(tmp_path)
+    indexer._bundles[0].process.kill()  # Pagefind gone, as after a crash
+    with pytest.raises(SearchFailed, match="the search index could not be made.*search: false"):
+        indexer.finish()

@@ -257,7 +257,11 @@ class _Service:
             self._answered.wait_for(lambda: message_id in self._answers or None in self._answers)
             payload = self._answers.pop(message_id, None) or self._answers[None]
         if payload["type"] == "Error":
-            raise SearchFailed(f"Pagefind could not index {self._site_dir}: {payload['message']}")
+            raise SearchFailed(
+                f"the search index could not be made: Pagefind, which makes it, said: {payload['message']}. "
+                "Build again; if it happens again, `search: false` under `extra: casebook:` in mkdocs.yml "
+                "builds the site without search (and please report the message)"
+            )
         return payload
 
     def _read_answers(self) -> None:
