@@ -49,7 +49,7 @@ def on_startup(command: str, dirty: bool) -> None:
 @event_priority(50)
 def on_files(files, config):
     """`files`, every build: run the pipeline and add the generated pages and files.
-    Runs before plugins (priority 50) so that search and the sitemap see generated pages."""
+    Runs before plugins (priority 50) so that a plugin a project adds sees generated pages."""
     global _settings
     root = Path(config.config_file_path).resolve().parent
     settings, problems = casebook.read_settings(

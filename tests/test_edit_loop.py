@@ -22,7 +22,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS_YML, minimal_case_study, search_records
+from conftest import MKDOCS_YML, ROOT, minimal_case_study, search_records
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
@@ -55,7 +55,7 @@ class Session:
         self.project = project
         self.live = tmp_path / "live-site"
         self.clean = tmp_path / "clean-site"
-        # Without search (see the module's docstring); with or without a `nav:` of its own.
+        # Without Material's search plugin (see the module's docstring); with or without a `nav:`.
         project.write("mkdocs.yml", MKDOCS_YML + (NAV if nav else ""))
         project.write("posts/2014-02-01-first.md", post("First", "2014-02-01", lessons="[keep-it-simple]"))
         project.write(
@@ -70,7 +70,7 @@ class Session:
         project.write("posts/2012-04-19-history.md", post("History", "2012-04-19", layout="page"))
         project.write("case_studies/a-study.yml", minimal_case_study())
         (project.root / "case_studies" / "case-study.schema.json").write_bytes(
-            (Path(__file__).resolve().parents[1] / "case_studies" / "case-study.schema.json").read_bytes()
+            (ROOT / "case_studies" / "case-study.schema.json").read_bytes()
         )
         self.config().plugins.on_startup(command="serve", dirty=True)
         self.build_live()
@@ -217,8 +217,7 @@ def test_a_clean_build_makes_the_next_dirty_build_start_afresh(project, tmp_path
 
 def test_the_evidence_memo_gives_what_a_fresh_index_gives():
     """Evidence is reused only for a post equal in every field, under the same vocabulary."""
-    root = Path(__file__).resolve().parents[1]
-    terms, _ = load_vocabulary(root / "taxonomy.yml", root / "taxonomy.schema.json", root)
+    terms, _ = load_vocabulary(ROOT / "taxonomy.yml", ROOT / "taxonomy.schema.json", ROOT)
     text = "---\ntitle: {title}\ndate: 2015-01-01\nlessons: [keep-it-simple]\n---\n{body}\n"
     first = parse_post(text.format(title="A", body="Keep it simple, they said."), "posts/2015-01-01-a.md")[0]
     edited = parse_post(text.format(title="A", body="Nothing here."), "posts/2015-01-01-a.md")[0]

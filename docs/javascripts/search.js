@@ -47,8 +47,22 @@
       for (const folder of listed.bundles) await module.mergeIndex(new URL(`pagefind/${folder}`, root).pathname, settings);
       await module.init();
       return module;
-    })();
+    })().catch((error) => {
+      pagefindLoading = null; // asked again next time: a preview's index comes a moment after its pages
+      throw error;
+    });
     return pagefindLoading;
+  }
+
+  // Pagefind, or null once the reader has been told that search cannot answer yet (under
+  // `make serve` the index is written just after the pages; a site may be built without one).
+  async function pagefindOrSay() {
+    try {
+      return await loadPagefind();
+    } catch {
+      status.textContent = "Search is not available right now: its index is missing or still being made. Try again in a moment.";
+      return null;
+    }
   }
 
   // The filters' values and counts are fetched when the reader opens "Filters", not before:
@@ -57,7 +71,9 @@
   async function showFilters() {
     if (filtersFilled || !filterBox.open) return;
     filtersFilled = true;
-    fillFilters(await (await loadPagefind()).filters());
+    const pf = await pagefindOrSay();
+    if (pf) fillFilters(await pf.filters());
+    else filtersFilled = false;
   }
 
   function fillFilters(available) {
@@ -79,7 +95,7 @@
     if (!dialog.open) dialog.showModal();
     if (text !== undefined) input.value = text;
     input.focus();
-    await loadPagefind();
+    if (!(await pagefindOrSay())) return;
     if (input.value || Object.keys(chosenFilters()).length) search();
   }
 
@@ -94,7 +110,8 @@
       more.hidden = true;
       return;
     }
-    const pf = await loadPagefind();
+    const pf = await pagefindOrSay();
+    if (!pf) return;
     const found = await pf.debouncedSearch(query || null, { filters }, 150);
     if (found === null) return; // a newer query replaced this one
     const data = await Promise.all(found.results.slice(0, SHOWN_AT_ONCE).map((result) => result.data()));
