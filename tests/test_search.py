@@ -138,3 +138,13 @@ def test_a_failing_indexer_says_what_to_do(tmp_path):
     indexer._bundles[0].process.kill()  # Pagefind gone, as after a crash
     with pytest.raises(SearchFailed, match="the search index could not be made.*search: false"):
         indexer.finish()
+
+
+def test_a_hand_written_page_can_keep_itself_out_of_search(project):
+    project.write("docs/kept.md", "# Kept\n\nAbout wombats.\n")
+    project.write("docs/left-out.md", "---\nsearch:\n  exclude: true\n---\n# Left out\n\nAbout wombats too.\n")
+    built = project.build()
+    assert not built.error
+    records = search_records(built.site)
+    assert "/kept/" in records and records["/kept/"]["filters"] == {"kind": ["Page"]}
+    assert "/left-out/" not in records

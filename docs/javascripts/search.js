@@ -8,7 +8,6 @@
 
   const SHOWN_AT_ONCE = 5;
   const SECTIONS_PER_RESULT = 3;
-  const FILTERS = ["kind", "lesson", "partner", "model", "year"];
   // Pagefind ranks pages with BM25, which by default (pageLength 0.75) favours short pages: a
   // term page's two-line description would outrank the case study that tells the whole story.
   // The archive's long pages are its richest, and the sub-results point into the section that
@@ -30,7 +29,8 @@
   const list = dialog.querySelector("ol");
   const more = dialog.querySelector("[data-casebook-search-more]");
   const filterBox = dialog.querySelector("[data-casebook-search-filters]");
-  const selects = Object.fromEntries(FILTERS.map((name) => [name, dialog.querySelector(`select[data-filter=${name}]`)]));
+  // The filters, by name, as overrides/partials/search.html lists them (search.py writes their values).
+  const selects = Object.fromEntries([...dialog.querySelectorAll("select[data-filter]")].map((select) => [select.dataset.filter, select]));
 
   // Loaded once, on the first open; every caller waits for the same promise, so that no
   // search starts before Pagefind knows the site's sub-path and ranking.
@@ -77,7 +77,7 @@
   }
 
   function fillFilters(available) {
-    for (const name of FILTERS) {
+    for (const name of Object.keys(selects)) {
       const values = Object.keys(available[name] || {});
       values.sort(name === "year" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b));
       for (const value of values) selects[name].append(new Option(value, value));
@@ -87,7 +87,7 @@
 
   function chosenFilters() {
     const filters = {};
-    for (const name of FILTERS) if (selects[name].value) filters[name] = selects[name].value;
+    for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
     return filters;
   }
 
@@ -125,8 +125,6 @@
     const what = text ? ` for “${text}”` : "";
     if (results.length === 0) {
       status.textContent = `Nothing found${what}. Try other or fewer words, or fewer filters.`;
-      list.replaceChildren();
-      more.hidden = true;
     } else {
       status.textContent = `${results.length} ${results.length === 1 ? "result" : "results"}${what}`;
     }
