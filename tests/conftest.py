@@ -124,11 +124,16 @@ def project(tmp_path: Path, caplog) -> Project:
 def real_site(tmp_path_factory) -> Path:
     """The repository's own site, built once per test session with --strict, as published
     under a sub-path (SITE_URL)."""
-    site = tmp_path_factory.mktemp("real") / "site"
-    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True, site_url=SITE_URL)
+    return build_strict(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("real") / "site")
+
+
+def build_strict(config_file: Path, site: Path | None = None) -> Path:
+    """`mkdocs build --strict` of a project in this process, as published under a sub-path
+    (SITE_URL), into `site` or the project's own site folder; the folder built."""
+    config = load_config(str(config_file), strict=True, site_url=SITE_URL, **({"site_dir": str(site)} if site else {}))
     config.plugins.on_startup(command="build", dirty=False)
     mkdocs_build.build(config)
-    return site
+    return Path(config.site_dir)
 
 
 def page_text(html: str) -> str:

@@ -4,12 +4,11 @@ home, search, tabs, legacy URLs, phone width, dark mode, and axe-core accessibil
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import SITE_URL, search_records
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from conftest import build_strict, search_records
 
 from casebook.browser import CHROMIUM, serve
 
@@ -31,15 +30,23 @@ PAGES = {
 }
 
 
+@contextmanager
+def served_under_sub_path(site: Path, folder: Path):
+    """`site` served on loopback at /casebook/ (`folder` holds the link to it): its URL."""
+    (folder / SUB_PATH).symlink_to(site, target_is_directory=True)
+    server = serve(folder)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def base_url(real_site, tmp_path_factory):
     """The real site served on loopback at /casebook/."""
-    folder = tmp_path_factory.mktemp("served")
-    (folder / SUB_PATH).symlink_to(real_site, target_is_directory=True)
-    server = serve(folder)
-    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/"
-    server.shutdown()
-    server.server_close()
+    with served_under_sub_path(real_site, tmp_path_factory.mktemp("served")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -69,15 +76,23 @@ def result_links(page) -> list[str]:
 
 
 def test_praedial_larceny_finds_the_case_study_first_fetching_under_half_the_index(page, base_url, real_site):
-    fetched = {}
-    page.on("response", lambda response: fetched.update({response.url: len(response.body())}))
-    page.goto(base_url)
-    fetched.clear()
-    search(page, base_url + "", "praedial larceny")
+    fetched = responses(page)
+    search(page, base_url, "praedial larceny")
     assert result_links(page)[0] == base_url + STUDY
     assert page.locator(".casebook-search__result mark").first.inner_text().lower() in ("praedial", "larceny")
+    assert_under_half_of_the_index(fetched, real_site)
+
+
+def responses(page) -> dict[str, int]:
+    """The bytes of each response the page gets from now on, by URL, filled as they come."""
+    fetched = {}
+    page.on("response", lambda response: fetched.update({response.url: len(response.body())}))
+    return fetched
+
+
+def assert_under_half_of_the_index(fetched: dict[str, int], site: Path) -> None:
     searched = sum(size for url, size in fetched.items() if "/pagefind/" in url)
-    whole = sum(path.stat().st_size for path in (real_site / "pagefind").rglob("*") if path.is_file())
+    whole = sum(path.stat().st_size for path in (site / "pagefind").rglob("*") if path.is_file())
     assert 0 < searched < whole / 2, (searched, whole)
 
 
@@ -263,29 +278,20 @@ def sample_url(tmp_path_factory):
         config_file.read_text().replace("  casebook:\n", "  casebook:\n    search_bundle_pages: 100\n", 1)
     )
     import_posts([CORPUS], root / "posts")
-    config = load_config(str(root / "mkdocs.yml"), strict=True, site_url=SITE_URL)
-    config.plugins.on_startup(command="build", dirty=False)
-    build(config)
-    (root / "served").mkdir()
-    (root / "served" / SUB_PATH).symlink_to(config.site_dir, target_is_directory=True)
-    server = serve(root / "served")
-    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}/", Path(config.site_dir)
-    server.shutdown()
-    server.server_close()
+    site = build_strict(config_file)
+    with served_under_sub_path(site, tmp_path_factory.mktemp("served")) as url:
+        yield url, site
 
 
 def test_with_the_208_post_sample_the_case_study_still_comes_first(page, sample_url):
     """The issue's acceptance: the seeds and the imported sample, "praedial larceny" in
     Chromium, the case study first, after fetching under half of the site's search files."""
     base_url, site = sample_url
-    fetched = {}
-    page.on("response", lambda response: fetched.update({response.url: len(response.body())}))
+    fetched = responses(page)
     search(page, base_url, "praedial larceny")
     assert result_links(page)[0] == base_url + STUDY
     assert result_count(page) >= 5  # the posts that speak of it are found too
-    searched = sum(size for url, size in fetched.items() if "/pagefind/" in url)
-    whole = sum(path.stat().st_size for path in (site / "pagefind").rglob("*") if path.is_file())
-    assert 0 < searched < whole / 2, (searched, whole)
+    assert_under_half_of_the_index(fetched, site)
 
 
 def test_the_sample_s_bundles_hold_every_indexed_page_once(sample_url):
