@@ -589,8 +589,9 @@ def measure_size(
     write_casebook_project(ours.root, replicas)
     write_blog_project(found[1].root, seeds + replicas, terms)
     writers = {"hugo": write_hugo_project, "jekyll": write_jekyll_project}
-    for engine in found[2 + len(SEARCH_VARIANTS) :]:
-        writers[engine.name](engine.root, seeds + replicas, terms)
+    for engine in found:
+        if engine.name in writers:
+            writers[engine.name](engine.root, seeds + replicas, terms)
     logs = workdir / "logs"
     logs.mkdir(exist_ok=True)
     results = {engine.name: [] for engine in found}
@@ -664,7 +665,6 @@ def measure_search(ours: Engine, engines: dict, runs: int, log: Path) -> dict:
             "size": material_index.stat().st_size,
             "fetched": material_index.stat().st_size,  # fetched whole on the first keystroke
         },
-        "build_seconds": engines["casebook"]["seconds"],
     }
 
 
@@ -901,7 +901,7 @@ def report(results: dict) -> str:
                     f"{figures['posts']:,}",
                     label,
                     f"{index['seconds']:.2f}",
-                    f"{index['seconds'] / search['build_seconds']:.0%}",
+                    f"{index['seconds'] / figures['engines']['casebook']['seconds']:.0%}",
                     megabytes(index["size"]),
                     "-" if fetched is None else f"{fetched / 1000:,.0f}",
                     f"{index['alone_seconds']:.2f}" if "alone_seconds" in index else "-",

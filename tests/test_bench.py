@@ -145,7 +145,6 @@ def figures(
                 "fetched": search[2] * 1000,
             },
             "material": {"seconds": search[1], "size": 1, "fetched": 1},
-            "build_seconds": ours,
         },
     }
 
