@@ -3,10 +3,13 @@ carries, and a rebuild that makes a new post findable. The browser side is in te
 
 from __future__ import annotations
 
+import os
+import signal
+
 import pytest
 from conftest import search_records
 
-from casebook.search import PreviewIndexer, SearchFailed, SearchIndexer, indexed_element
+from casebook.search import PreviewIndexer, SearchFailed, SearchIndexer, _Service, indexed_element
 
 STUDY = "/case-studies/cfa-first-international-partnerships/"
 POST = "/blog/2018/11/repost-civic-tech/"
@@ -133,11 +136,34 @@ def test_the_preview_indexes_at_most_once_more_however_many_saves_come(tmp_path)
     assert set(search_records(tmp_path)) == {"/a/", "/b/"}
 
 
-def test_a_failing_indexer_says_what_to_do(tmp_path):
+FAILED = "the search index could not be made: Pagefind, which makes it, .*search: false"
+
+
+@pytest.mark.parametrize("pages_before_the_crash", [0, 3])
+def test_an_indexer_that_died_says_what_to_do(tmp_path, pages_before_the_crash):
+    """Whether Pagefind dies before the first page or between pages, the build gets the
+    message, never a BrokenPipeError; the process is gone before the build goes on."""
     indexer = SearchIndexer(tmp_path)
-    indexer._bundles[0].process.kill()  # Pagefind gone, as after a crash
-    with pytest.raises(SearchFailed, match="the search index could not be made.*search: false"):
+    for number in range(pages_before_the_crash):
+        indexer.add(f"p{number}/index.html", page(f"<h1>Page {number}</h1>"))
+    service = indexer._bundles[0]
+    service.process.kill()
+    service.process.wait()  # gone for certain: the test does not depend on timing
+    with pytest.raises(SearchFailed, match=FAILED):
+        for number in range(100):  # enough pages to fill the pipe's buffer and meet the break
+            indexer.add(f"q{number}/index.html", page(f"<h1>Page {number}</h1>" + "words " * 200))
         indexer.finish()
+    indexer.abandon()  # what index_site does after a failure: it must not raise either
+
+
+def test_an_indexer_that_hangs_says_what_to_do(tmp_path):
+    service = _Service(tmp_path, answer_seconds=1)
+    service.add("a/index.html", page("<h1>Alpha</h1>"))
+    os.kill(service.process.pid, signal.SIGSTOP)  # alive, but answers nothing
+    with pytest.raises(SearchFailed, match=FAILED.replace(".*", "gave no answer in 1 s.*")):
+        service.write(tmp_path / "pagefind")
+    service.stop()
+    assert service.process.returncode is not None
 
 
 def test_a_hand_written_page_can_keep_itself_out_of_search(project):

@@ -214,8 +214,13 @@ class _Service:
     itself: the `pagefind` package's client waits 0.1 s before reading each answer, which
     would add 100 s to indexing 1,000 pages."""
 
-    def __init__(self, site_dir: Path) -> None:
+    ANSWER_SECONDS = 600.0
+    """How long to wait for one answer before taking the service for hung: far longer than
+    Pagefind takes to write the index of 10,000 pages (about 30 s here)."""
+
+    def __init__(self, site_dir: Path, answer_seconds: float = ANSWER_SECONDS) -> None:
         self._site_dir = site_dir
+        self._answer_seconds = answer_seconds
         self.process = subprocess.Popen(
             [str(get_executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
@@ -237,9 +242,17 @@ class _Service:
         self._ask({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
 
     def stop(self) -> None:
-        if self.process.stdin and not self.process.stdin.closed:
+        """End the service, whatever state it is in: closing its input ends a live one; one
+        that died leaves a broken pipe (closing flushes into it), one that hangs is killed."""
+        try:
             self.process.stdin.close()
-        self.process.wait()
+        except OSError:  # BrokenPipeError: the process is gone already
+            pass
+        try:
+            self.process.wait(timeout=self._answer_seconds)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def _ask(self, payload: dict) -> dict:
         return self._answer(self._send(payload))
@@ -247,21 +260,25 @@ class _Service:
     def _send(self, payload: dict) -> int:
         self._sent += 1
         message = json.dumps({"message_id": self._sent, "payload": payload}).encode()
-        self.process.stdin.write(base64.b64encode(message) + b",")
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(base64.b64encode(message) + b",")
+            self.process.stdin.flush()
+        except OSError as error:  # BrokenPipeError, or ValueError's kin on a closed pipe
+            raise _failed(f"stopped ({error.strerror or error})") from None
         return self._sent
 
     def _answer(self, message_id: int) -> dict:
         """The service's answer to message `message_id`, once it has come."""
         with self._answered:
-            self._answered.wait_for(lambda: message_id in self._answers or None in self._answers)
+            answered = self._answered.wait_for(
+                lambda: message_id in self._answers or None in self._answers, timeout=self._answer_seconds
+            )
+            if not answered:
+                self.process.kill()
+                raise _failed(f"gave no answer in {self._answer_seconds:g} s")
             payload = self._answers.pop(message_id, None) or self._answers[None]
         if payload["type"] == "Error":
-            raise SearchFailed(
-                f"the search index could not be made: Pagefind, which makes it, said: {payload['message']}. "
-                "Build again; if it happens again, `search: false` under `extra: casebook:` in mkdocs.yml "
-                "builds the site without search (and please report the message)"
-            )
+            raise _failed(f"said: {payload['message']}")
         return payload
 
     def _read_answers(self) -> None:
@@ -275,5 +292,13 @@ class _Service:
                     self._answers[answer.get("message_id")] = answer["payload"]
                 self._answered.notify_all()
         with self._answered:  # the service stopped: whoever still waits hears it
-            self._answers.setdefault(None, {"type": "Error", "message": "the Pagefind service stopped"})
+            self._answers.setdefault(None, {"type": "Error", "message": "its service stopped"})
             self._answered.notify_all()
+
+
+def _failed(what: str) -> SearchFailed:
+    return SearchFailed(
+        f"the search index could not be made: Pagefind, which makes it, {what}. "
+        "Build again; if it happens again, `search: false` under `extra: casebook:` in mkdocs.yml "
+        "builds the site without search (and please report the message)"
+    )
