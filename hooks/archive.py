@@ -1,9 +1,14 @@
 """MkDocs hooks for the casebook: translate MkDocs events into calls of the `casebook`
-package beside this file. This is the only module that imports MkDocs."""
+package beside this file. This is the only module that imports MkDocs.
+
+MkDocs loads this module once per process and calls its `on_*` functions: here, the methods
+of one `Hooks` object, which holds the session (what `mkdocs serve` keeps between builds,
+made in `on_startup`) and the build (made afresh in `on_config`)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import mkdocs
@@ -14,132 +19,152 @@ from mkdocs.utils.meta import get_data
 
 # MkDocs puts this folder on sys.path only while it executes this file: import the package now.
 import casebook
+from casebook.preview.plan import nav_paths, theme_stamp
 
 log = get_plugin_logger("casebook")
-_serving = False
-_dirty = False
-_indexer: casebook.SearchIndexer | None = None
-"""A full build's search indexing, fed each page as it is written."""
-_preview_index: casebook.PreviewIndexer | None = None
-"""Under `mkdocs serve`, the search indexing beside the preview, made by the first build."""
-_memo: casebook.SourceMemo | None = None
-"""The sources parsed by the previous build, kept while `mkdocs serve` runs: MkDocs keeps this
-module loaded between its builds. Every lookup compares file contents (casebook/cache.py)."""
-_store: casebook.GeneratedStore | None = None
-"""Where dirty builds write the generated files, kept between the builds of a session."""
-_templates: casebook.TemplateMemo | None = None
-"""Under `mkdocs serve`, the templates compiled by earlier builds (MkDocs makes new Jinja
-environments for every build)."""
-_settings: casebook.Settings | None = None
-"""This build's settings, replaced by `on_files` at the start of every build."""
+INCLUSION = {
+    casebook.NAV: InclusionLevel.UNDEFINED,
+    casebook.UNLISTED: InclusionLevel.NOT_IN_NAV,
+    casebook.DRAFT: InclusionLevel.DRAFT,
+    casebook.FILE: InclusionLevel.UNDEFINED,
+}
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    """`startup`, once per process: remember whether this is `mkdocs serve`, where content
-    problems are shown but do not stop the preview, and drafts are shown; and whether builds
-    are dirty (`--dirty`), which then rebuild only the pages an edit changed."""
-    global _serving, _dirty, _memo, _store, _templates
-    _serving = command == "serve"
-    _dirty = dirty
-    _memo = casebook.SourceMemo() if _serving else None
-    _templates = casebook.TemplateMemo() if _serving else None
-    _store = None
+@dataclass
+class Build:
+    """One build: where the project is, its settings and their problems, and during a full
+    `mkdocs build` the search indexing, fed each page as it is written."""
+
+    root: Path
+    site_dir: Path
+    settings: casebook.Settings
+    problems: list[casebook.Problem] = field(default_factory=list)
+    indexer: casebook.SearchIndexer | None = None
 
 
-@event_priority(50)
-def on_files(files, config):
-    """`files`, every build: run the pipeline and add the generated pages and files.
-    Runs before plugins (priority 50) so that a plugin a project adds sees generated pages."""
-    global _settings
-    root = Path(config.config_file_path).resolve().parent
-    settings, problems = casebook.read_settings(
-        config.extra.get("casebook"),
-        root,
-        site_name=config.site_name,
-        site_url=config.site_url,
-        edit_base=casebook.edit_base(config.repo_url, config.edit_uri, Path(config.docs_dir).name),
-    )
-    _settings = settings
-    taken = frozenset(file.url for file in files.documentation_pages())
-    docs = {f.abs_src_path: f.url if f.inclusion.is_included() else None for f in files if f.src_dir == config.docs_dir}
-    existing = frozenset(file.dest_uri for file in files)
-    env = config.theme.get_env()
-    env.bytecode_cache = _templates
-    site = casebook.build_site(settings, env, taken, docs_files=docs, existing_files=existing, memo=_memo)
-    problems += site.problems
-    for note in site.notes:
-        log.info(f"note: {note}")
-    for problem in problems:
-        log.warning(str(problem))
-    if problems and not _serving:
-        raise PluginError(f"{len(problems)} problem(s) in the content, listed above. Fix them and build again.")
-    added = {}
-    for pages, inclusion in (
-        (site.pages, InclusionLevel.UNDEFINED),
-        (site.unlisted_pages, InclusionLevel.NOT_IN_NAV),
-        (site.draft_pages, InclusionLevel.DRAFT),
-        (site.static_files, InclusionLevel.UNDEFINED),
-    ):
-        for src_uri, content in pages.items():
-            if src_uri not in added and files.get_file_from_path(src_uri) is None:  # a hand-written page wins
-                added[src_uri] = (content, inclusion)
-    if _dirty:
-        _add_stored_files(files, config, root, added)
-        return files
-    # A clean build: the next dirty build into this folder cannot trust what it remembers.
-    site_dir = Path(config.site_dir)
-    casebook.GeneratedStore(casebook.store_folder(root, site_dir)).write_state(None, site_dir)
-    for src_uri, (content, inclusion) in added.items():
-        files.append(File.generated(config, src_uri, content=content, inclusion=inclusion))
-    return files
+class Hooks:
+    def __init__(self) -> None:
+        self.session = casebook.ServeSession()
 
+    def on_startup(self, command: str, dirty: bool) -> None:
+        self.session = casebook.ServeSession(command, dirty)
 
-def _add_stored_files(files: Files, config, root: Path, added: dict) -> None:
-    """Add the generated pages and files as files of the store, which a dirty build compares
-    by time with their outputs, as it does docs/ files (in-memory files always count as
-    changed), and prepare the site folder for the dirty build."""
-    global _store
-    folder = casebook.store_folder(root, Path(config.site_dir))
-    if _store is None or _store.folder != folder:
-        _store = casebook.GeneratedStore(folder)
-    contents = {src_uri: content for src_uri, (content, _) in added.items()}
-    written = _store.write(contents)
-    for src_uri, (_, inclusion) in added.items():
-        files.append(File.generated(config, src_uri, abs_src_path=str(written[src_uri][0]), inclusion=inclusion))
-    _plan_dirty_build(files, config, root, contents, written)
-
-
-def _plan_dirty_build(files: Files, config, root: Path, contents: dict, written: dict) -> None:
-    """Prepare the site folder for a dirty build: MkDocs rebuilds a page only when its source
-    is newer than its output, so remove the outputs whose source is gone and date back those
-    that are out of date for other reasons (casebook.plan_rebuild says which)."""
-    site_dir = Path(config.site_dir)
-    markdown = {
-        file.src_uri: contents[file.src_uri] if file.src_uri in contents else file.content_string
-        for file in files.documentation_pages()
-    }
-    # Every page shows the navigation: the title and the front matter (Material reads `icon`,
-    # `subtitle`, `status`) of each page in it; a title that is not in the front matter comes
-    # from the page's text.
-    nav = _nav_sources(config, files)
-    shown = []
-    for src_uri in sorted(nav):
-        text = markdown.get(src_uri, "")
-        meta = get_data(text)[1]
-        shown.append((src_uri, repr(meta), None if "title" in meta else casebook.digest(text.encode())))
-    theme = casebook.theme_stamp(config.theme.dirs, config.theme.custom_dir)
-    layout = [_config_text(config), theme, casebook.CODE_STAMP, _serving, shown]
-    signatures = {
-        file.src_uri: (
-            file.dest_uri,
-            written[file.src_uri][1] if file.src_uri in written else casebook.file_signature(file.abs_src_path),
+    def on_config(self, config):
+        root = Path(config.config_file_path).resolve().parent
+        edit = casebook.edit_base(config.repo_url, config.edit_uri, Path(config.docs_dir).name)
+        options = config.extra.get("casebook")
+        settings, problems = casebook.read_settings(
+            options, root, site_name=config.site_name, site_url=config.site_url, edit_base=edit
         )
-        for file in files
-    }
-    current = casebook.Outputs(casebook.digest(json.dumps(layout).encode()), signatures)
-    casebook.apply_plan(casebook.plan_rebuild(_store.read_state(), current, markdown, nav), site_dir)
-    _store.write_state(current, site_dir)
-    casebook.prune_stores(root, _store.folder)
+        self.build = Build(root, Path(config.site_dir), settings, problems)
+        return config
+
+    @event_priority(50)  # before plugins, so that a plugin a project adds sees generated pages
+    def on_files(self, files: Files, config) -> Files:
+        build, session = self.build, self.session
+        docs = {
+            f.abs_src_path: f.url if f.inclusion.is_included() else None for f in files if f.src_dir == config.docs_dir
+        }
+        config.theme.get_env().bytecode_cache = session.templates
+        site = casebook.build_site(
+            build.settings,
+            config.theme.get_env(),
+            frozenset(file.url for file in files.documentation_pages()),
+            docs_files=docs,
+            existing_files=frozenset(file.dest_uri for file in files),
+            sources=session.sources,
+        )
+        self._report(build.problems + list(site.problems), site.notes)
+        # A hand-written page wins; MkDocs lists pages of the navigation first.
+        added = {uri: output for uri, output in site.outputs.items() if files.get_file_from_path(uri) is None}
+        added = dict(sorted(added.items(), key=lambda item: casebook.PLACES.index(item[1].place)))
+        if not session.dirty:
+            session.forget_outputs(build.root, build.site_dir)
+            for uri, output in added.items():
+                files.append(File.generated(config, uri, content=output.content, inclusion=INCLUSION[output.place]))
+            return files
+        written = session.store_generated(build.root, build.site_dir, {uri: o.content for uri, o in added.items()})
+        for uri, output in added.items():
+            files.append(
+                File.generated(config, uri, abs_src_path=str(written[uri][0]), inclusion=INCLUSION[output.place])
+            )
+        pages = {
+            f.src_uri: added[f.src_uri].content if f.src_uri in added else f.content_string
+            for f in files.documentation_pages()
+        }
+        nav = _nav_sources(config, files)
+        shown = [
+            (uri, repr(meta := get_data(pages.get(uri, ""))[1]), None if "title" in meta else pages.get(uri, ""))
+            for uri in sorted(nav)
+        ]
+        layout = [_config_text(config), theme_stamp(config.theme.dirs, config.theme.custom_dir), shown]
+        outputs = {f.src_uri: (f.dest_uri, f.abs_src_path) for f in files}
+        session.prepare_dirty_build(build.root, build.site_dir, layout, outputs, written, pages, nav)
+        return files
+
+    def _report(self, problems, notes) -> None:
+        """Notes and problems in the log; outside `mkdocs serve`, problems fail the build."""
+        for note in notes:
+            log.info(f"note: {note}")
+        for problem in problems:
+            log.warning(str(problem))
+        if problems and not self.session.serving:
+            raise PluginError(f"{len(problems)} problem(s) in the content, listed above. Fix them and build again.")
+
+    def on_page_content(self, html, page, config, files):
+        """Sanitise the HTML of the generated pages, which carry contributed content, and free
+        their Markdown (MkDocs keeps every page's source twice until the build ends, half
+        its memory at 10,000 posts); hand-written docs/ pages are trusted as they are."""
+        if page.file.generated_by is None:
+            return html
+        page.markdown = ""
+        if page.file.abs_src_path is None:  # in memory, not a file of the dirty builds' store
+            page.file.content_string = ""
+        return casebook.sanitize_page(html, page.file.src_uri, self.build.settings.iframe_hosts)
+
+    def on_page_context(self, context, page, config, nav):
+        """A generated page's "edit this page" link opens the source it was made from."""
+        if page.meta.get("casebook") is not None:
+            page.edit_url = page.meta["casebook"].get("edit") or None
+        return context
+
+    def on_env(self, env, config, files):
+        """Templates compiled once per `mkdocs serve` session. A full `mkdocs build` indexes
+        each page for search as it is written, on another core while the rest render; a
+        preview indexes the finished site (`on_post_build`), as it may rebuild only some pages."""
+        env.bytecode_cache = self.session.templates
+        settings = self.build.settings
+        if settings.search and not self.session.serving and not self.session.dirty:
+            pages = len(files.documentation_pages())
+            self.build.indexer = casebook.SearchIndexer(self.build.site_dir, pages, settings.search_bundle_pages)
+        return env
+
+    def on_post_page(self, output, page, config):
+        if self.build.indexer is not None:
+            self.build.indexer.add(page.file.dest_uri, output)
+        return output
+
+    def on_post_build(self, config):
+        """Finish the search index (Pagefind), which reads the written HTML."""
+        build = self.build
+        if not build.settings.search:
+            return
+        if self.session.serving:
+            self.session.index_preview(build.site_dir, build.settings.search_bundle_pages, _report_preview_index)
+            return
+        try:
+            index = build.indexer.finish() if build.indexer else casebook.index_site(build.site_dir)
+        except casebook.SearchFailed as error:
+            raise PluginError(str(error)) from None
+        log.info(f"search: {index}")
+
+    def on_build_error(self, error):
+        """A failed build writes no search index."""
+        if self.build.indexer is not None:
+            self.build.indexer.abandon()
+
+    def on_shutdown(self) -> None:
+        self.session.close()
 
 
 def _nav_sources(config, files: Files) -> set[str]:
@@ -147,7 +172,7 @@ def _nav_sources(config, files: Files) -> set[str]:
     names, or without one every page not kept out of it."""
     if config.nav is None:
         return {file.src_uri for file in files.documentation_pages() if file.inclusion.is_in_nav()}
-    found = (files.get_file_from_path(path.lstrip("/")) for path in casebook.nav_paths(config.nav))
+    found = (files.get_file_from_path(path.lstrip("/")) for path in nav_paths(config.nav))
     return {file.src_uri for file in found if file is not None}
 
 
@@ -160,83 +185,7 @@ def _config_text(config) -> str:
     return json.dumps(parts, sort_keys=True)
 
 
-def on_page_content(html, page, config, files):
-    """`page_content`, every page: sanitise the HTML of the generated pages, which carry
-    contributed content (posts' raw HTML, case studies, the vocabulary), and free their
-    Markdown; hand-written docs/ pages are trusted as they are."""
-    if page.file.generated_by is None:
-        return html
-    _release_markdown(page)
-    return casebook.sanitize_page(html, page.file.src_uri, _settings.iframe_hosts if _settings else ())
-
-
-def _release_markdown(page) -> None:
-    """Free a generated page's Markdown once it is converted: MkDocs keeps every page's source
-    (twice, the file's and the page's) until the build ends, half its memory at 10,000 posts.
-    The title stays, read from the front matter already parsed."""
-    page.markdown = ""
-    if page.file.abs_src_path is None:  # held in memory, not a file of the dirty builds' store
-        page.file.content_string = ""
-
-
-def on_page_context(context, page, config, nav):
-    """`page_context`, every page: a generated page's "edit this page" link opens the source
-    it was made from (a post, a case study, the vocabulary), never the generated Markdown."""
-    if page.meta.get("casebook") is not None:
-        page.edit_url = page.meta["casebook"].get("edit") or None
-    return context
-
-
-def on_env(env, config, files):
-    """`env`, every build, before the pages: under `mkdocs serve`, the theme's templates are
-    compiled once per session, not once per build (`_templates`). A full `mkdocs build`
-    indexes each page for search as it is written (`on_post_page`), on another core while
-    the rest render; a preview indexes the finished site instead (`on_post_build`), since
-    it may rebuild only some pages."""
-    global _indexer
-    env.bytecode_cache = _templates
-    if _settings is not None and _settings.search and not _serving and not _dirty:
-        pages = len(files.documentation_pages())
-        _indexer = casebook.SearchIndexer(Path(config.site_dir), pages, _settings.search_bundle_pages)
-    return env
-
-
-def on_post_page(output, page, config):
-    """`post_page`, every page written: hand it to the search indexer."""
-    if _indexer is not None:
-        _indexer.add(page.file.dest_uri, output)
-    return output
-
-
-def on_post_build(config):
-    """`post_build`, every build: finish the search index (Pagefind), which reads the written
-    HTML. Under `mkdocs serve` it runs beside the preview, which reloads as soon as the pages
-    are written; search catches up a moment later."""
-    global _indexer, _preview_index
-    site_dir = Path(config.site_dir)
-    if _settings is None or not _settings.search:
-        return
-    if not _serving:
-        indexer, _indexer = _indexer, None
-        try:
-            index = indexer.finish() if indexer else casebook.index_site(site_dir)
-        except casebook.SearchFailed as error:
-            raise PluginError(str(error)) from None
-        log.info(f"search: {index}")
-        return
-    _preview_index = _preview_index or casebook.PreviewIndexer(report_preview_index)
-    _preview_index.request(site_dir, _settings.search_bundle_pages)
-
-
-def on_build_error(error):
-    """`build_error`: a failed build writes no search index."""
-    global _indexer
-    if _indexer is not None:
-        _indexer.abandon()
-        _indexer = None
-
-
-def report_preview_index(outcome) -> None:
+def _report_preview_index(outcome) -> None:
     """Under `mkdocs serve`: a failure to index is shown, and the preview goes on."""
     if isinstance(outcome, casebook.SearchFailed):
         log.warning(str(outcome))
@@ -244,7 +193,12 @@ def report_preview_index(outcome) -> None:
         log.info(f"search: {outcome}")
 
 
-def on_shutdown() -> None:
-    """`shutdown`, at the end of `mkdocs serve`: let the search indexing under way finish."""
-    if _preview_index is not None:
-        _preview_index.wait()
+_hooks = Hooks()
+on_startup, on_config, on_files = _hooks.on_startup, _hooks.on_config, _hooks.on_files
+on_page_content, on_page_context, on_env = _hooks.on_page_content, _hooks.on_page_context, _hooks.on_env
+on_post_page, on_post_build, on_build_error, on_shutdown = (
+    _hooks.on_post_page,
+    _hooks.on_post_build,
+    _hooks.on_build_error,
+    _hooks.on_shutdown,
+)

@@ -38,21 +38,24 @@ from importlib.metadata import version
 from pathlib import Path
 
 import yaml
+from browser import CHROMIUM, launch_chromium, serve
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from casebook.browser import CHROMIUM, launch_chromium, serve
-from casebook.case_studies import load_case_studies
-from casebook.importer import import_posts, old_home, post_file_name, render_post, unique_slug
+from casebook.content.case_studies import load_case_studies
+from casebook.content.checks import validate_case_studies, validate_urls
+from casebook.content.posts import load_posts, unloaded_references
+from casebook.content.vocabulary import check_references, load_vocabulary, unused_terms
 from casebook.index import build_archive
-from casebook.model import KINDS, Post, Term, src_uri_to_url
-from casebook.pipeline import TAXONOMY_SCHEMA, edit_base, read_settings
-from casebook.posts import load_posts, slugify, unloaded_references
-from casebook.render import href, link, render_site
-from casebook.report import read_config, read_project
-from casebook.search import OUTPUT as SEARCH_OUTPUT
-from casebook.taxonomy import check_references, load_vocabulary, unused_terms
-from casebook.validate import validate_case_studies, validate_urls
+from casebook.model import KINDS, Post, Term
+from casebook.pipeline import TAXONOMY_SCHEMA
+from casebook.settings import edit_base, read_settings
+from casebook.site.outputs import SEARCH_OUTPUT
+from casebook.site.pages import render_site
+from casebook.text import slugify
+from casebook.tools.importer import import_posts, old_home, post_file_name, render_post, unique_slug
+from casebook.tools.project import read_config, read_project
+from casebook.urls import href, link, src_uri_to_url
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "cfa-blog-sample" / "_posts"

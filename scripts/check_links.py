@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from casebook.links import check_links
+from casebook.tools.links import check_links
 
 
 def main(argv: list[str] | None = None) -> int:

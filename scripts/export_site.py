@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from casebook.export import CONFIG, DIFFERENCES, HEADER, export_site
+from casebook.tools.export import CONFIG, DIFFERENCES, HEADER, export_site
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from casebook.importer import HOTLINKED, REPAIRS, ImportReport, import_posts
+from casebook.tools.importer import HOTLINKED, REPAIRS, ImportReport, import_posts
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = frozenset({HOTLINKED})

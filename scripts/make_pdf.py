@@ -15,11 +15,11 @@ import os
 import sys
 from pathlib import Path
 
+from browser import launch_chromium, serve
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader, PdfWriter
 
-from casebook.browser import launch_chromium, serve
-from casebook.citation import PDF_CSS
+from casebook.site.citation import PDF_CSS
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOW_PDF_LINKS = "/* Written by scripts/make_pdf.py once the PDF beside it exists. */\n"

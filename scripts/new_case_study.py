@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from casebook.posts import SLUG_PATTERN
-from casebook.report import read_project
+from casebook.content.dialects import SLUG_PATTERN
+from casebook.tools.project import read_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SKELETON = """\

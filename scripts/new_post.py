@@ -17,12 +17,12 @@ import re
 import sys
 from pathlib import Path
 
+from casebook.content.schema import did_you_mean
+from casebook.content.vocabulary import load_vocabulary
 from casebook.model import KINDS, Term
 from casebook.pipeline import TAXONOMY_SCHEMA
-from casebook.posts import slugify
-from casebook.report import read_project
-from casebook.schema import did_you_mean
-from casebook.taxonomy import load_vocabulary
+from casebook.text import slugify
+from casebook.tools.project import read_project
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = """\

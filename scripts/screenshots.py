@@ -9,9 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from browser import launch_chromium, serve
 from playwright.sync_api import sync_playwright
-
-from casebook.browser import launch_chromium, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {

@@ -9,11 +9,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from casebook.case_studies import load_case_studies
+from casebook.content.case_studies import load_case_studies
+from casebook.content.posts import read_post
+from casebook.content.vocabulary import load_vocabulary
 from casebook.model import KINDS
-from casebook.posts import read_post
-from casebook.suggest import suggest_terms
-from casebook.taxonomy import load_vocabulary
+from casebook.tools.suggest import suggest_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 

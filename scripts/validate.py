@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 from casebook import Problem, Settings, check_content
+from casebook.content.posts import post_files
 from casebook.model import source_name
-from casebook.posts import post_files
-from casebook.report import annotation, in_paths, missing_alt_text, read_project
+from casebook.tools.annotations import annotation, in_paths, missing_alt_text
+from casebook.tools.project import read_project
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = {"error": "", "warning": "warning: ", "notice": "note: "}

@@ -158,9 +158,8 @@ def search_records(site: Path, index: str = "pagefind") -> dict[str, dict]:
 def browser():
     """Debian's Chromium under Playwright, one per test module (browser test modules skip
     themselves, with a line saying how, when Playwright or Chromium is missing)."""
+    from browser import launch_chromium
     from playwright.sync_api import sync_playwright
-
-    from casebook.browser import launch_chromium
 
     with sync_playwright() as playwright:
         chromium = launch_chromium(playwright)

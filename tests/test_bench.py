@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from casebook import check_content
+from casebook.content.posts import load_posts
+from casebook.content.vocabulary import load_vocabulary
 from casebook.model import KINDS
-from casebook.posts import load_posts
-from casebook.report import read_project
-from casebook.taxonomy import load_vocabulary
+from casebook.tools.project import read_project
 from scripts import bench
 
 CORPUS = Path(__file__).parent / "fixtures" / "import" / "wordpress" / "_posts"

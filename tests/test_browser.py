@@ -8,9 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, serve
 from conftest import build_strict, search_records
-
-from casebook.browser import CHROMIUM, serve
 
 pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: make setup")
 if not Path(CHROMIUM).is_file():
@@ -266,7 +265,7 @@ def sample_url(tmp_path_factory):
     """The repository's content with the imported 208-post sample, built and served under
     /casebook/, its search index in bundles of at most 100 pages (`search_bundle_pages`),
     which search.js merges."""
-    from casebook.importer import import_posts
+    from casebook.tools.importer import import_posts
     from scripts.bench import CORPUS, write_casebook_project
 
     if not CORPUS.is_dir():

@@ -9,8 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from casebook.browser import CHROMIUM, launch_chromium, serve
+from browser import CHROMIUM, launch_chromium, serve
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the XSS browser test needs Playwright: .venv/bin/pip install playwright"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import markdown
 
-from casebook.render import markdown_text
+from casebook.text import markdown_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,7 +150,7 @@ def test_the_real_site_builds_strict(real_site):
 
 
 def test_blog_pages_link_to_a_window_of_pages_not_to_all():
-    from casebook.render import pager_window
+    from casebook.site.pages import pager_window
 
     assert [page and page[0] for page in pager_window(10, 20)] == [1, None, 8, 9, 10, 11, 12, None, 20]
     assert [page and page[0] for page in pager_window(1, 3)] == [1, 2, 3]

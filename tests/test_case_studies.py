@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import SOURCE_FIGURES, minimal_case_study, page_text
 
-from casebook.case_studies import load_case_studies
+from casebook.content.case_studies import load_case_studies
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "case_studies" / "cfa-first-international-partnerships.yml"

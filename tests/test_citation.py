@@ -19,7 +19,9 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 from citeproc import CitationStylesStyle
 from conftest import ROOT, SITE_URL, page_text
 
-from casebook.citation import (
+from casebook.model import Post
+from casebook.settings import Settings
+from casebook.site.citation import (
     CSL_DIR,
     STYLES,
     citation_record,
@@ -31,7 +33,6 @@ from casebook.citation import (
     render_csl_json,
     render_ris,
 )
-from casebook.model import Post, Settings
 
 STUDY = yaml.safe_load((ROOT / "case_studies" / "cfa-first-international-partnerships.yml").read_text())
 STUDY_URL = f"{SITE_URL}case-studies/{STUDY['slug']}/"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook.posts import CANONICAL_FIELDS
+from casebook.content.dialects import CANONICAL_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"

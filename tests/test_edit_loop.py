@@ -26,9 +26,10 @@ from conftest import MKDOCS_YML, ROOT, minimal_case_study, search_records
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
-from casebook.index import EvidenceMemo, build_archive
-from casebook.posts import parse_post
-from casebook.taxonomy import load_vocabulary
+from casebook.content.posts import parse_post
+from casebook.content.vocabulary import load_vocabulary
+from casebook.index import build_archive
+from casebook.preview.memo import EvidenceMemo
 
 SERVE_URL = "http://127.0.0.1:8000/"
 NAV = """\
@@ -223,10 +224,11 @@ def test_the_evidence_memo_gives_what_a_fresh_index_gives():
     edited = parse_post(text.format(title="A", body="Nothing here."), "posts/2015-01-01-a.md")[0]
     memo = EvidenceMemo()
     for posts in ([first], [edited], [edited]):
-        remembered, fresh = build_archive(posts, terms=terms, memo=memo), build_archive(posts, terms=terms)
+        remembered = build_archive(posts, terms=terms, find_evidence=memo.finder(terms))
+        fresh = build_archive(posts, terms=terms)
         assert remembered.evidence == fresh.evidence
     assert len(memo.found) == 1
     other = tuple(list(terms))  # an equal vocabulary, read again: nothing is reused from before
     before = next(iter(memo.found.values()))
-    build_archive([edited], terms=other, memo=memo)
+    build_archive([edited], terms=other, find_evidence=memo.finder(other))
     assert memo.terms is other and next(iter(memo.found.values())) is not before

@@ -17,8 +17,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import ROOT, SITE_URL, search_records
 
-from casebook.export import adapt_html_links
-from casebook.report import documentation_urls
+from casebook.tools.export import adapt_html_links
+from casebook.tools.project import documentation_urls
 from scripts import export_site
 
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')

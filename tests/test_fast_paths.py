@@ -9,12 +9,12 @@ import posixpath
 import pytest
 import yaml
 
+from casebook.content.limits import check_body
+from casebook.content.yamltext import YamlError, parse_yaml
 from casebook.index import build_archive
-from casebook.model import Post, Term, src_uri_to_url
-from casebook.posts import check_body
-from casebook.render import href, link
-from casebook.sanitize import sanitize_html
-from casebook.yamltext import YamlError, parse_yaml
+from casebook.model import Post, Term
+from casebook.publish.sanitize import sanitize_html
+from casebook.urls import href, link, src_uri_to_url
 
 YAML_TEXTS = (
     "title: A\ntags: [a, b]\nmeta: {x: 1}\n",

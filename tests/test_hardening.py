@@ -26,12 +26,13 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError
 
 from casebook import build_site, check_content, read_settings
-from casebook.case_studies import RAW_HTML, parse_case_study
-from casebook.manifest import check_manifest, check_outputs, content_files, unsafe_src_uri
-from casebook.model import Site
-from casebook.posts import check_body, parse_post
-from casebook.schema import load_validator
-from casebook.yamltext import YamlError, parse_yaml
+from casebook.content.case_studies import RAW_HTML, parse_case_study
+from casebook.content.limits import check_body
+from casebook.content.posts import parse_post
+from casebook.content.schema import load_validator
+from casebook.content.yamltext import YamlError, parse_yaml
+from casebook.site.manifest import check_manifest, content_files
+from casebook.site.outputs import NAV, Output, check_outputs, unsafe_src_uri
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -675,11 +676,9 @@ def test_the_path_check_refuses_every_way_out():
 
 def test_a_generated_path_out_of_the_site_becomes_a_problem_not_a_file():
     """The belt behind the slug and alias checks: whatever reaches the site is inside it."""
-    from casebook.index import build_archive
-
-    site = Site(pages={"ok.md": "x", "../../escaped.md": "x"}, static_files={"/tmp/x.html": "x"})
-    kept, problems = check_outputs(site, build_archive([], [], ()), frozenset(), "taxonomy.yml")
-    assert list(kept.pages) == ["ok.md"] and kept.static_files == {}
+    declared = [("ok.md", Output("x", NAV)), ("../../escaped.md", Output("x", NAV)), ("/tmp/x.html", Output("x"))]
+    kept, problems = check_outputs(declared, frozenset())
+    assert list(kept) == ["ok.md"]
     assert [p.message for p in problems] == [
         "the path '../../escaped.md' contains empty, '.' or '..' parts",
         "the path '/tmp/x.html' is not a relative path",
@@ -829,9 +828,13 @@ def test_the_manifest_of_the_real_site_accounts_for_every_source(real_site):
     settings, _ = read_settings(load_config(str(ROOT / "mkdocs.yml")).extra.get("casebook"), ROOT)
     assert check_manifest(manifest, real_site, content_files(settings, ROOT / "docs")) == []
     sources = {entry["source"]: entry for entry in manifest["sources"]}
-    assert sources["posts/2018-11-20-repost-civic-tech.md"]["urls"] == ["blog/2018/11/repost-civic-tech/"]
+    assert sources["posts/2018-11-20-repost-civic-tech.md"]["urls"] == [
+        "blog/2018/11/repost-civic-tech/",
+        *(f"blog/2018/11/repost-civic-tech/cite.{kind}" for kind in ("bib", "json", "ris")),
+    ]
     assert sources["case_studies/cfa-first-international-partnerships.yml"]["urls"] == [
-        "case-studies/cfa-first-international-partnerships/"
+        "case-studies/cfa-first-international-partnerships/",
+        *(f"case-studies/cfa-first-international-partnerships/cite.{kind}" for kind in ("bib", "json", "ris")),
     ]
     assert "lessons/keep-it-simple/" in sources["taxonomy.yml"]["urls"]
     assert sources["docs/about/index.md"]["urls"] == ["about/"]
@@ -847,7 +850,7 @@ def test_the_manifest_gives_a_reason_for_each_source_left_out(tmp_path, env):
     (root / "case_studies" / "old" / "x.yml").write_text("slug: x")
     settings, _ = read_settings({}, root)
     site = build_site(settings, env)
-    manifest = json.loads(site.static_files["manifest.json"])
+    manifest = json.loads(site.outputs["manifest.json"].content)
     left_out = {e["source"]: e["left_out"] for e in manifest["sources"] if not e["urls"]}
     assert left_out == {
         "posts/2015-01-01-draft.md": "draft: true (only `make serve` shows it)",

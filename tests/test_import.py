@@ -11,7 +11,9 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
-from casebook.importer import (
+from casebook.content.dialects import legacy_paths
+from casebook.content.posts import parse_post
+from casebook.tools.importer import (
     DUPLICATE,
     HOTLINKED,
     LINK_LEFT,
@@ -24,7 +26,6 @@ from casebook.importer import (
     render_post,
     repair_body,
 )
-from casebook.posts import legacy_paths, parse_post
 from scripts.import_posts import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from conftest import SITE_URL
 
-from casebook.links import check_links, published_url
+from casebook.tools.links import check_links, published_url
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from browser import CHROMIUM, serve
 from conftest import ROOT, SITE_URL, SOURCE_FIGURES
 from pypdf import PdfReader
 
-from casebook.browser import CHROMIUM, serve
-from casebook.case_studies import load_case_studies
-from casebook.render import format_figure
+from casebook.content.case_studies import load_case_studies
+from casebook.site.pages import format_figure
 
 pytest.importorskip("playwright.sync_api", reason="PDF and print tests need Playwright: make setup")
 if not Path(CHROMIUM).is_file():

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.posts import load_posts, parse_post, plain_text, read_post
+from casebook.content.posts import load_posts, parse_post, read_post
+from casebook.text import plain_text
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTS = ROOT / "posts"

@@ -15,8 +15,7 @@ import pytest
 from mkdocs.config import load_config
 
 from casebook import build_site, read_settings
-from casebook.render import HOME
-from casebook.sanitize import (
+from casebook.publish.sanitize import (
     ATTRIBUTES,
     CLEAN_CONTENT_TAGS,
     GENERIC_ATTRIBUTES,
@@ -24,10 +23,12 @@ from casebook.sanitize import (
     TRUSTED_PAGES,
     count_removals,
     filter_style,
-    is_web_url,
     sanitize_html,
     sanitize_page,
 )
+from casebook.site.outputs import NAV, UNLISTED
+from casebook.site.pages import HOME
+from casebook.urls import is_web_url
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path("/work/shared/corpus/cfa-blog-sample/_posts")
@@ -196,7 +197,7 @@ def rendered_entries(root: Path, env, config) -> dict[str, str]:
     settings, _ = read_settings(config.extra.get("casebook"), root)
     site = build_site(settings, env)
     entries = {}
-    for src_uri, text in {**site.pages, **site.unlisted_pages}.items():
+    for src_uri, text in site.texts(NAV, UNLISTED).items():
         if '"ld": {' not in text.split("\n---", 1)[0]:  # only posts and case studies have structured data
             continue
         body = text.split("\n---\n", 1)[1]

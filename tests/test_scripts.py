@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from casebook import check_content, read_settings
+from casebook.content.posts import parse_post, read_term_ids
 from casebook.model import Problem
-from casebook.posts import parse_post, read_term_ids
-from casebook.report import annotation, documentation_urls, in_paths, missing_alt_text, read_config
+from casebook.tools.annotations import annotation, in_paths, missing_alt_text
+from casebook.tools.project import documentation_urls, read_config
 from scripts import new_case_study, new_post, validate
 
 ROOT = Path(__file__).resolve().parents[1]

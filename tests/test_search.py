@@ -9,7 +9,7 @@ import signal
 import pytest
 from conftest import search_records
 
-from casebook.search import PreviewIndexer, SearchFailed, SearchIndexer, _Service, indexed_element
+from casebook.publish.search import PreviewIndexer, SearchFailed, SearchIndexer, _Service, indexed_element
 
 STUDY = "/case-studies/cfa-first-international-partnerships/"
 POST = "/blog/2018/11/repost-civic-tech/"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from casebook.content.vocabulary import load_vocabulary
 from casebook.index import build_archive
 from casebook.model import Post, Term
-from casebook.taxonomy import load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = "case-studies/cfa-first-international-partnerships/"

@@ -1,53 +1,38 @@
 """The casebook pipeline: plain functions that turn posts, case studies and the vocabulary
-into the pages of the site. Nothing in this package imports MkDocs."""
+into the pages of the site. Nothing in this package imports MkDocs.
 
-from .cache import (
-    CODE_STAMP,
-    GeneratedStore,
-    Outputs,
-    Plan,
-    SourceMemo,
-    apply_plan,
-    digest,
-    file_signature,
-    nav_paths,
-    plan_rebuild,
-    prune_stores,
-    store_folder,
-    theme_stamp,
-)
-from .model import Problem, Settings, Site
-from .pipeline import Checked, build_site, check_content, edit_base, read_settings
-from .sanitize import sanitize_page
-from .search import PreviewIndexer, SearchFailed, SearchIndexer, index_site
-from .templates import TemplateMemo
+Layers, each importing only those before it (tests/test_layers.py): the shared records
+(`model`, `text`, `urls`, `settings`); `content` (reading and checking the sources); `index`
+(the archive); `site` (the outputs); `pipeline` (which wires them); then `publish`
+(sanitising, search), `preview` (the serve session) and `tools` (the command-line tools)."""
+
+from .model import Problem
+from .pipeline import Checked, Sources, build_site, check_content
+from .preview.session import ServeSession
+from .publish.sanitize import sanitize_page
+from .publish.search import SearchFailed, SearchIndexer, index_site
+from .settings import Settings, edit_base, read_settings
+from .site.outputs import DRAFT, FILE, NAV, PLACES, UNLISTED, Output, Site
 
 __all__ = [
-    "CODE_STAMP",
+    "DRAFT",
+    "FILE",
+    "NAV",
+    "PLACES",
+    "UNLISTED",
     "Checked",
-    "GeneratedStore",
-    "Outputs",
-    "Plan",
-    "PreviewIndexer",
+    "Output",
     "Problem",
     "SearchFailed",
     "SearchIndexer",
+    "ServeSession",
     "Settings",
     "Site",
-    "TemplateMemo",
-    "SourceMemo",
-    "apply_plan",
+    "Sources",
     "build_site",
     "check_content",
-    "digest",
     "edit_base",
-    "file_signature",
     "index_site",
-    "nav_paths",
-    "plan_rebuild",
-    "prune_stores",
     "read_settings",
     "sanitize_page",
-    "store_folder",
-    "theme_stamp",
 ]

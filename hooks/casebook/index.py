@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from .content.vocabulary import alias_map
 from .model import KINDS, CaseStudy, Post, Term
-from .posts import plain_text
-from .taxonomy import alias_map
+from .text import plain_text
 
 TermKey = tuple[str, str]
+FindEvidence = Callable[[Post, tuple[TermKey, ...]], list]
+"""The passages of a post that support each of its terms: what `evidence_finder` makes."""
 RELATED_COUNT = 5
 RELATED_WINDOW = 25
 """How many neighbours by date, per shared term, are scored as related: keeps related
@@ -66,32 +69,22 @@ class Archive:
         return tuple((year, tuple(group)) for year, group in groupby(self.posts, key=lambda p: p.date.year))
 
 
-@dataclass
-class EvidenceMemo:
-    """The posts' evidence found by the previous build of this process, reused for posts that
-    are equal (every field) under the same vocabulary: the same `terms` object, which
-    `mkdocs serve` keeps while taxonomy.yml is unchanged (cache.SourceMemo)."""
-
-    terms: tuple[Term, ...] | None = None
-    found: dict[tuple[Post, tuple[TermKey, ...]], list] = field(default_factory=dict)
-
-
 def build_archive(
     posts: list[Post],
     case_studies: list[CaseStudy] = (),
     terms: tuple[Term, ...] = (),
-    memo: EvidenceMemo | None = None,
+    find_evidence: FindEvidence | None = None,
 ) -> Archive:
     """Sort everything, tag posts (legacy categories and tags through the vocabulary's
-    aliases), and collect each term's evidence, co-occurring terms and related entries."""
+    aliases), and collect each term's evidence, co-occurring terms and related entries.
+    `find_evidence` is `evidence_finder(terms)` unless given (`mkdocs serve` remembers it)."""
     ordered = sorted(posts, key=lambda post: post.sort_key)
     published = tuple(p for p in ordered if p.kind == "post" and not p.draft)
     pages = tuple(p for p in ordered if p.kind == "page" and not p.draft)
     studies = tuple(sorted(case_studies, key=lambda s: (-s.published.toordinal(), s.slug)))
     known = {term.key: term for term in terms}
     names = alias_map(terms)
-    patterns = {term.key: term_pattern(term) for term in terms}
-    needles = {term.key: term_needles(term) for term in terms}
+    find_evidence = find_evidence or evidence_finder(terms)
 
     evidence: dict[TermKey, list[Evidence]] = defaultdict(list)
     items: list[frozenset[TermKey]] = []
@@ -103,20 +96,12 @@ def build_archive(
             for key in keys:
                 evidence[key].append(found)
         entry_terms[study.src_uri] = tuple(sorted({(k, i) for k, i, _ in study.references if (k, i) in known}))
-    earlier = memo.found if memo is not None and memo.terms is terms else {}
-    kept = {}
     for post in published + pages:
         keys = post_terms(post, names, known)
         entry_terms[post.src_uri] = keys
         items.append(frozenset(keys))
-        if not keys:
-            continue
-        found = earlier.get((post, keys)) or post_evidence(post, keys, patterns, needles)
-        kept[post, keys] = found
-        for key, passage in found:
+        for key, passage in find_evidence(post, keys) if keys else ():
             evidence[key].append(passage)
-    if memo is not None:
-        memo.terms, memo.found = terms, kept
 
     together: dict[TermKey, Counter] = defaultdict(Counter)
     for item in items:
@@ -206,6 +191,13 @@ _CASE_TRAPS = re.compile("[\u0130\u0131\u017f]")
 """İ, ı and ſ: the only characters that a case-insensitive pattern matches with an ASCII letter
 (i, s) and that `str.lower()` does not lower to it (the Kelvin sign K lowers to k)."""
 _PARAGRAPH = re.compile(r"\n\s*\n|</p>")
+
+
+def evidence_finder(terms: tuple[Term, ...]) -> FindEvidence:
+    """`post_evidence` with the vocabulary's patterns compiled once."""
+    patterns = {term.key: term_pattern(term) for term in terms}
+    needles = {term.key: term_needles(term) for term in terms}
+    return lambda post, keys: post_evidence(post, keys, patterns, needles)
 
 
 def post_evidence(

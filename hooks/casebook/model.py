@@ -1,4 +1,5 @@
-"""Plain records the pipeline passes from step to step. Nothing here knows MkDocs."""
+"""Plain records the pipeline passes from step to step. Posts and case studies are both
+entries: each has a `kind`, `title`, `url`, `published_at`, `author_names` and `abstract`."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LOCAL_URL = "http://127.0.0.1:8000/"
-"""The site's address when mkdocs.yml gives none: where `mkdocs serve` shows it."""
+from .text import plain_text
+from .urls import src_uri_to_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,18 @@ class Post:
         return self.published.date()
 
     @property
+    def published_at(self) -> dt.datetime:
+        return self.published
+
+    @property
+    def author_names(self) -> tuple[str, ...]:
+        return self.authors
+
+    def abstract(self, limit: int) -> str:
+        """The summary, or the start of the text."""
+        return self.summary or plain_text(self.body, limit)
+
+    @property
     def src_uri(self) -> str:
         """Where the generated Markdown page sits inside the site."""
         if self.kind == "page":
@@ -82,64 +95,9 @@ class Post:
         return (-self.published.timestamp(), self.slug)
 
 
-SEARCH_BUNDLE_PAGES = 15_000
-"""Pagefind 1.5 holds about 0.28 MiB per page while it builds an index: one index up to 15,000
-pages (some 4 GiB at the peak), which a reader's browser searches most cheaply; bundles above."""
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """The hook's settings (`extra.casebook` in mkdocs.yml), resolved against the project root."""
-
-    root: Path
-    posts_dir: Path
-    case_studies_dir: Path
-    taxonomy_file: Path
-    posts_per_page: int = 20
-    site_name: str = "Casebook"
-    site_url: str = LOCAL_URL
-    """Absolute, with a trailing slash: feeds and structured data need absolute links."""
-    edit_base: str = ""
-    """Where a source file is edited, e.g. `https://github.com/org/repo/edit/main/`; empty: no edit links."""
-    iframe_hosts: tuple[str, ...] = ()
-    """Hosts whose iframes (embedded videos) posts and case studies may keep; all others are removed."""
-    search: bool = True
-    """Whether the build writes the search index (Pagefind)."""
-    search_bundle_pages: int = SEARCH_BUNDLE_PAGES
-    """The most pages one Pagefind process indexes (search.py): above it the index comes in bundles."""
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """What one build generates: Markdown pages and static files, keyed by `src_uri`."""
-
-    pages: dict[str, str] = field(default_factory=dict)
-    """Pages listed in the navigation or reached from it."""
-    unlisted_pages: dict[str, str] = field(default_factory=dict)
-    """Pages kept out of the navigation sidebar (posts), reached through listings and search."""
-    draft_pages: dict[str, str] = field(default_factory=dict)
-    """Pages shown by `mkdocs serve` only."""
-    static_files: dict[str, str] = field(default_factory=dict)
-    """Files copied as they are: redirect pages, data exports."""
-    problems: tuple[Problem, ...] = ()
-    """Content mistakes: a build with any of them fails."""
-    notes: tuple[Problem, ...] = ()
-    """Worth a look, but no reason to fail a build (a term that nothing uses yet)."""
-
-
 def source_name(path: Path, root: Path) -> str:
     """How problems name a file: relative to the project root, with forward slashes."""
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-
-
-def src_uri_to_url(src_uri: str) -> str:
-    """`blog/2015/01/x.md` -> `blog/2015/01/x/`, `blog/index.md` -> `blog/`, as MkDocs does."""
-    stem = src_uri.removesuffix(".md")
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,9 +209,23 @@ class CaseStudy:
     references: tuple[tuple[str, str, int], ...] = ()
     """(kind, term id, line) of every term the case study refers to."""
 
+    kind = "case study"
+
     @property
     def date(self) -> dt.date:
         return self.published
+
+    @property
+    def published_at(self) -> dt.datetime:
+        """Midnight UTC of the day published: a case study gives no time."""
+        return dt.datetime(self.published.year, self.published.month, self.published.day, tzinfo=dt.UTC)
+
+    @property
+    def author_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.authors)
+
+    def abstract(self, limit: int) -> str:
+        return plain_text(self.summary, limit)
 
     @property
     def src_uri(self) -> str:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from .model import CasePartner, CaseStudy, Figure, Finding, Funding, Lesson, Problem, Section, source_name
-from .posts import DENSE_HINT, MAX_MARKS, dense_markup
-from .sanitize import is_web_url
+from ..model import CasePartner, CaseStudy, Figure, Finding, Funding, Lesson, Problem, Section, source_name
+from ..urls import is_web_url
+from .limits import DENSE_HINT, MAX_MARKS, dense_markup
 from .schema import check_against_schema, did_you_mean, load_validator
 from .yamltext import MAX_YAML_BYTES, SourceError, YamlError, locate, parse_yaml, read_source
 

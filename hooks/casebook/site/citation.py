@@ -10,8 +10,8 @@ import re
 import warnings
 from pathlib import Path
 
-from .model import CaseStudy, Post, Settings
-from .posts import plain_text
+from ..model import CaseStudy, Post
+from ..settings import Settings
 
 CSL_DIR = Path(__file__).with_name("csl")
 STYLES = {
@@ -44,16 +44,15 @@ def citation_record(entry: Post | CaseStudy, settings: Settings, organizations: 
     """The entry's CSL-JSON item: a case study is a report by its organization, a post an
     entry of the site's blog. `organizations` are author names that are not people."""
     if isinstance(entry, CaseStudy):
-        names, day = [name for name, _ in entry.authors], entry.published
         record = {"id": entry.slug, "type": "report", "genre": "Case study"}
-        publisher, abstract = entry.organization or settings.site_name, plain_text(entry.summary, 2000)
+        publisher, abstract = entry.organization or settings.site_name, entry.abstract(2000)
     else:
-        names, day = list(entry.authors), entry.date
         record = {"id": entry.slug, "type": "post-weblog", "container-title": settings.site_name}
         publisher, abstract = settings.site_name, entry.summary
+    day = entry.date
     record |= {
         "title": entry.title,
-        "author": [csl_name(name, organizations) for name in names],
+        "author": [csl_name(name, organizations) for name in entry.author_names],
         "issued": {"date-parts": [[day.year, day.month, day.day]]},
         "publisher": publisher,
         "URL": settings.site_url + entry.url,

@@ -15,10 +15,13 @@ import jinja2
 import yaml
 from yaml_env_tag import construct_env_tag
 
+from ..model import Problem
+from ..pipeline import build_site
+from ..settings import edit_base, read_settings
+from ..site.outputs import FILE, NAV, UNLISTED
+from ..urls import MARKDOWN_SUFFIXES
 from .importer import HTML_LINK, HTML_TAG
-from .model import Problem, src_uri_to_url
-from .pipeline import build_site, edit_base, read_settings
-from .report import MARKDOWN_SUFFIXES, _ConfigLoader
+from .project import ConfigLoader, docs_files
 
 CONFIG = "mkdocs.yml"
 """The exported config: Zensical reads mkdocs.yml as it reads zensical.toml (and MkDocs or
@@ -48,7 +51,7 @@ class Export:
     notes: tuple[Problem, ...] = ()
 
 
-class _EnvLoader(_ConfigLoader):
+class _EnvLoader(ConfigLoader):
     """mkdocs.yml as the engines read it: `!ENV` from the environment, other tags as plain data."""
 
 
@@ -84,14 +87,14 @@ def export_site(config_file: Path, out: Path) -> Export:
         site_url=config.get("site_url"),
         edit_base=edit_base(config.get("repo_url"), config.get("edit_uri"), docs.name),
     )
-    docs_files = _docs_files(docs)
+    hand_written = docs_files(docs)
     site = build_site(
         settings,
         template_env(custom_dir or root),
-        frozenset(url for name, url in docs_files.items() if name.endswith(MARKDOWN_SUFFIXES)),
-        docs_files={str(docs / name): url for name, url in docs_files.items()},
+        frozenset(url for name, url in hand_written.items() if name.endswith(MARKDOWN_SUFFIXES)),
+        docs_files={str(docs / name): url for name, url in hand_written.items()},
         existing_files=frozenset(
-            url + "index.html" if url.endswith("/") or not url else url for url in docs_files.values()
+            url + "index.html" if url.endswith("/") or not url else url for url in hand_written.values()
         ),
     )
     problems += site.problems
@@ -101,9 +104,9 @@ def export_site(config_file: Path, out: Path) -> Export:
     for folder in (out / "docs", out / "overrides"):
         shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(docs, out / "docs", ignore=shutil.ignore_patterns(".*"))
-    generated = {uri: adapt_html_links(text, uri) for uri, text in (site.pages | site.unlisted_pages).items()}
-    for src_uri, text in (generated | site.static_files).items():
-        if src_uri not in docs_files:  # a hand-written page wins, as in the hook
+    generated = {uri: adapt_html_links(text, uri) for uri, text in site.texts(NAV, UNLISTED).items()}
+    for src_uri, text in (generated | site.texts(FILE)).items():
+        if src_uri not in hand_written:  # a hand-written page wins, as in the hook
             _write(out / "docs" / src_uri, text)
     if custom_dir:  # the page templates; not the fragments (ours) nor partials (Material's)
         for template in custom_dir.glob("*.html"):
@@ -121,8 +124,8 @@ def export_site(config_file: Path, out: Path) -> Export:
         f"{HEADER}# Built without the casebook hooks, the site differs from the MkDocs build:\n{differences}"
         + yaml.safe_dump(exported, sort_keys=False, allow_unicode=True, width=100),
     )
-    pages = sum(name.endswith(MARKDOWN_SUFFIXES) for name in docs_files) + len(generated.keys() - docs_files.keys())
-    return Export(pages=pages, files=len(site.static_files), notes=site.notes)
+    written = sum(name.endswith(MARKDOWN_SUFFIXES) for name in hand_written) + len(generated.keys() - hand_written)
+    return Export(pages=written, files=len(site.texts(FILE)), notes=site.notes)
 
 
 def adapt_html_links(markdown: str, src_uri: str) -> str:
@@ -148,20 +151,6 @@ def adapt_html_links(markdown: str, src_uri: str) -> str:
         return f"<{tag['name']}{attributes}>"
 
     return HTML_TAG.sub(in_tag, markdown)
-
-
-def _docs_files(docs: Path) -> dict[str, str]:
-    """Each file of docs/ (its path in docs/) with its URL, leaving out what MkDocs leaves out
-    by default (dot-files, `templates/`)."""
-    found = {}
-    for path in sorted(docs.rglob("*")) if docs.is_dir() else ():
-        name = path.relative_to(docs).as_posix()
-        if not path.is_file() or name.startswith("templates/") or "/." in f"/{name}":
-            continue
-        found[name] = (
-            src_uri_to_url(f"{name.removesuffix(path.suffix)}.md") if path.suffix in MARKDOWN_SUFFIXES else name
-        )
-    return found
 
 
 def _write(path: Path, text: str) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..model import KINDS, CaseStudy, Post, Problem, Term, source_name
+from ..urls import is_web_url
 from .case_studies import KEY_HINT, non_text_keys, strings
-from .model import KINDS, CaseStudy, Post, Problem, Term, source_name
-from .posts import DENSE_HINT, MAX_MARKS, dense_markup
-from .sanitize import is_web_url
+from .limits import DENSE_HINT, MAX_MARKS, dense_markup
 from .schema import check_against_schema, did_you_mean, load_validator
 from .yamltext import MAX_YAML_BYTES, SourceError, YamlError, locate, parse_yaml, read_source
 

@@ -1,87 +1,13 @@
-"""What the command-line tools share: the project as mkdocs.yml describes it (read without
-MkDocs), images without alt text, and problems as GitHub annotations. No MkDocs imports."""
+"""What the checks report to contributors beside the build's problems: images without alt
+text, and problems as GitHub annotations on the lines of a pull request."""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
-
-from .model import Problem, Settings
-from .pipeline import read_settings
-
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
-"""The file names MkDocs treats as pages."""
-
-
-@dataclass(frozen=True, slots=True)
-class Project:
-    """A project as the scripts see it."""
-
-    settings: Settings
-    taken_urls: frozenset[str]
-    """URLs of the hand-written pages in docs/, which generated pages must not take."""
-    problems: tuple[Problem, ...]
-    """Mistakes in `extra.casebook`."""
-
-
-def read_project(config_file: Path) -> Project:
-    """The project of `config_file` (mkdocs.yml): its settings and its hand-written pages' URLs.
-    Raise ValueError (or OSError) when the file cannot be read."""
-    config = read_config(config_file)
-    root = config_file.parent
-    extra = config.get("extra")
-    settings, problems = read_settings(extra.get("casebook") if isinstance(extra, dict) else None, root)
-    docs_dir = root / str(config.get("docs_dir") or "docs")
-    return Project(settings, documentation_urls(docs_dir), tuple(problems))
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """Safe YAML that reads any tag it does not know (`!ENV`, `!!python/name:...`, which
-    Material configs use) as the plain value under it: only plain settings are needed here."""
-
-
-def _construct_untagged(loader: _ConfigLoader, suffix: str, node: yaml.Node):
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node, deep=True)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)
-
-
-_ConfigLoader.add_multi_constructor("", _construct_untagged)
-
-
-def read_config(config_file: Path) -> dict:
-    """mkdocs.yml as plain data; ValueError if it is not a YAML mapping."""
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except yaml.YAMLError as error:
-        raise ValueError(f"not valid YAML: {error}") from None
-    if not isinstance(config, dict):
-        raise ValueError("not a MkDocs configuration (expected `key: value` lines)")
-    return config
-
-
-def documentation_urls(docs_dir: Path) -> frozenset[str]:
-    """The URL of every page in `docs_dir`, as MkDocs gives them (`about/index.md` -> `about/`),
-    leaving out what MkDocs leaves out by default (dot-files, `templates/`)."""
-    urls = set()
-    for path in docs_dir.rglob("*") if docs_dir.is_dir() else ():
-        relative = path.relative_to(docs_dir)
-        if path.suffix not in MARKDOWN_SUFFIXES or not path.is_file():
-            continue
-        if relative.parts[0] == "templates" or any(part.startswith(".") for part in relative.parts):
-            continue
-        stem = relative.with_suffix("")
-        folder = "" if stem.parent == Path(".") else stem.parent.as_posix() + "/"
-        urls.add(folder if stem.name in ("index", "README") else f"{folder}{stem.name}/")
-    return frozenset(urls)
-
+from ..model import Problem
 
 # Images without alt text (legacy posts have many): worth fixing, but no reason to fail a build.
 

@@ -8,9 +8,9 @@ import html
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from .index import Archive
-from .model import CaseStudy, Post, src_uri_to_url
-from .posts import plain_text
+from ..index import Archive
+from ..model import CaseStudy, Post
+from ..urls import src_uri_to_url
 
 FEED_SIZE = 50
 RSS, ATOM = "feed.xml", "atom.xml"
@@ -61,7 +61,7 @@ def _feed(folder: str, title: str, description: str, newest, items, site_url: st
     generator.link(href=site_url + folder, rel="alternate")
     generator.link(href=site_url + self_path, rel="self")
     generator.language("en")
-    generator.updated(_when(newest[0]) if newest else dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    generator.updated(newest[0].published_at if newest else dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     for item in reversed(items):  # feedgen lists the last added first
         generator.add_entry(item)
     return generator
@@ -74,19 +74,10 @@ def _entry(entry: Post | CaseStudy, site_url: str) -> FeedEntry:
     item.guid(url, permalink=True)
     item.title(entry.title)
     item.link(href=url)
-    item.published(_when(entry))
-    item.updated(_when(entry))
-    if isinstance(entry, Post):
-        names, summary = entry.authors, entry.summary or plain_text(entry.body, 400)
-    else:
-        names, summary = tuple(name for name, _ in entry.authors), plain_text(entry.summary, 400)
+    item.published(entry.published_at)
+    item.updated(entry.published_at)
+    names, summary = entry.author_names, entry.abstract(400)
     for name in names:
         item.author({"name": name})
     item.description(html.escape(summary or entry.title))  # readers treat it as HTML
     return item
-
-
-def _when(entry: Post | CaseStudy) -> dt.datetime:
-    if isinstance(entry, Post):
-        return entry.published
-    return dt.datetime(entry.date.year, entry.date.month, entry.date.day, tzinfo=dt.UTC)

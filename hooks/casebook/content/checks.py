@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from .model import CaseStudy, Post, Problem
+from ..model import CaseStudy, Post, Problem
 
 
 def validate_urls(posts: list[Post], taken_urls: frozenset[str] = frozenset()) -> list[Problem]:

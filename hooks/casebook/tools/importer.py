@@ -21,9 +21,11 @@ from urllib.parse import urljoin, urlsplit
 
 import yaml
 
-from .model import Post, Problem, source_name
-from .posts import FILE_DATE, POST_SUFFIXES, legacy_paths, parse_post, read_post, slugify
-from .render import href, link
+from ..content.dialects import FILE_DATE, legacy_paths
+from ..content.posts import POST_SUFFIXES, parse_post, read_post
+from ..model import Post, Problem, source_name
+from ..text import slugify
+from ..urls import href, link
 
 SOURCE_SUFFIXES = (*POST_SUFFIXES, ".markdown")
 

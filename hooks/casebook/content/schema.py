@@ -10,7 +10,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .model import Problem
+from ..model import Problem
 
 TYPE_NAMES = {
     "string": "text",

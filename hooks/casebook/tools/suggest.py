@@ -7,8 +7,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .model import Term
-from .posts import plain_text
+from ..model import Term
+from ..text import plain_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from ..urls import WEB_URL
+
 TAGS = frozenset(nh3.ALLOWED_TAGS) | {"iframe", "section", "main", "tfoot", "figure", "figcaption", "caption"}
 GENERIC_ATTRIBUTES = frozenset(
     {"id", "class", "title", "dir", "lang", "role", "style", "aria-label", "aria-hidden", "aria-describedby"}
@@ -123,7 +125,6 @@ _IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>", re.S)
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _URL_IGNORED = re.compile(r"[\t\n\r]")
 _URL_TRIMMED = "".join(map(chr, range(0x21)))
-_WEB_URL = re.compile(r"^https?://[^\s\"'<>\\`\x00-\x1f\x7f]+$", re.I)
 TRUSTED_PAGES = frozenset({"index.md"})
 """Generated pages left as they are: the home page (`render.HOME`) is made from our own
 template and escaped values only, and carries the timeline's inline SVG, which the allowlist
@@ -218,7 +219,7 @@ def iframe_src(value: str, iframe_hosts: frozenset[str]) -> str | None:
     url = value.strip()
     if url.startswith("//"):
         url = "https:" + url
-    if not _WEB_URL.match(url):  # a backslash, say, which browsers read as a slash and urlsplit does not
+    if not WEB_URL.match(url):  # a backslash, say, which browsers read as a slash and urlsplit does not
         return None
     try:
         parts = urlsplit(url)
@@ -227,12 +228,6 @@ def iframe_src(value: str, iframe_hosts: frozenset[str]) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or (parts.hostname or "") not in iframe_hosts:
         return None
     return "https:" + url.split(":", 1)[1]
-
-
-def is_web_url(value: str) -> bool:
-    """Whether `value` is an absolute http(s) URL that is safe to place in an `href`: no spaces,
-    quotes, angle brackets, backslashes or control characters."""
-    return bool(_WEB_URL.match(value)) and bool(urlsplit(value).netloc)
 
 
 def count_removals(html: str, cleaned: str) -> Counter[str]:
@@ -266,4 +261,4 @@ class _Inventory(HTMLParser):
                         self.items[f"style:{declaration.split(':', 1)[0].strip().lower()}"] += 1
 
 
-__all__ = ["count_removals", "filter_style", "is_web_url", "sanitize_html", "sanitize_page"]
+__all__ = ["count_removals", "filter_style", "sanitize_html", "sanitize_page"]

@@ -19,7 +19,6 @@ of search files instead of about 290."""
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import re
 import shutil
@@ -27,16 +26,14 @@ import subprocess
 import threading
 import time
 import zlib
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pagefind_bin import get_executable  # the binary inside the `pagefind[bin]` wheel
 
-from .model import KINDS, SEARCH_BUNDLE_PAGES, Term
+from ..settings import SEARCH_BUNDLE_PAGES
+from ..site.outputs import SEARCH_OUTPUT as OUTPUT
 
-OUTPUT = "pagefind"
-"""The folder of the site that holds the index and Pagefind's script."""
 INDEXED = "<div data-pagefind-body"
 """Where a page's indexed element starts (main.html): pages without it are not sent."""
 INDEXED_END = "</div><!--/data-pagefind-body-->"
@@ -53,12 +50,6 @@ IGNORED = (
     ".casebook-evidence",  # a term page's quoted passages: found on the pages they quote
 )
 """Parts of indexed pages that only repeat what other pages say, or are the interface."""
-WEIGHTS = {"Case study": 4}
-"""How much a word counts in each kind of entry, against 1 elsewhere: the case studies are
-what the casebook is for, the account a reader searching a project or a problem should meet
-first, ahead of the posts written while the work went on."""
-FILTERS = {"lessons": "lesson", "partners": "partner", "models": "model"}
-"""The filter each kind of term is offered under, by the vocabulary's kind."""
 BUNDLES = "bundles.json"
 """In `pagefind/`: the folders of the bundles beyond the first, which search.js merges."""
 
@@ -74,21 +65,6 @@ class SearchIndex:
 
 class SearchFailed(Exception):
     """Pagefind could not index the site; the message says what it printed."""
-
-
-def search_record(entry_kind: str, date: dt.date | None, terms: Mapping[str, Sequence[Term]]) -> dict:
-    """What the theme writes for Pagefind about one generated page (main.html): the kind of
-    entry and its date, shown beside each result, and the filters, taken from the pipeline's
-    own records of the page's terms rather than from the page's text."""
-    filters = {FILTERS[kind]: [term.title for term in terms.get(kind, ())] for kind in KINDS}
-    if date is not None:
-        filters["year"] = [str(date.year)]
-    return {
-        "kind": entry_kind,
-        "date": date.isoformat() if date else "",
-        "weight": WEIGHTS.get(entry_kind, 1),
-        "filters": filters,
-    }
 
 
 def index_site(site_dir: Path, bundle_pages: int = SEARCH_BUNDLE_PAGES) -> SearchIndex:

@@ -1,0 +1,98 @@
+"""Limits on what a source may hold: structures so deep or dense that rendering them would
+be slow or exhaust Python's stack. Real content stays far below every one."""
+
+from __future__ import annotations
+
+import re
+
+MAX_HTML_DEPTH = 100
+MAX_INDENT = 200
+MAX_EMPHASIS_RUN = 500
+MAX_MARKS = 2_000
+"""Limits of `check_body` and `dense_markup`: Python-Markdown exhausts Python's stack at about
+330 nested `markdown` blocks or admonitions, 500 nested list levels or 2,000 emphasis marks in
+a row; its inline processing slows down with the square of the marks in one paragraph (20,000
+escaped brackets take 1.7 s, 200,000 minutes); nh3 slows down with the square of the HTML
+depth (16 s at 100,000 levels). Real content stays far below: 8 levels, 16 columns, 6 marks in
+a row, 371 marks in a paragraph."""
+_MARKS = re.compile(r"[\\`*_{}\[\]()#+!|~<>&-]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_START_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^<>]*?(/?)>")
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "  # void
+    "p li dt dd tr td th thead tbody tfoot option".split()  # closed by their next sibling
+)
+_EMPHASIS_RUN = re.compile(rf"[*_]{{{MAX_EMPHASIS_RUN + 1},}}")
+_DEEP_INDENT = re.compile(rf"\n[ \t]{{{MAX_INDENT // 4 + 1}}}")
+"""A line that `check_body` measures, indented by more than a quarter of `MAX_INDENT` spaces or
+tabs; searched in `"\\n" + body`, as a leading `\\n` is far faster for the regex engine than `^`."""
+
+
+def check_body(body: str) -> list[tuple[int, str, str]]:
+    """(line in `body`, message, hint) for structures nested so deep that rendering would be
+    slow or exhaust Python's stack: HTML elements, indentation (nested lists, blocks) and runs
+    of emphasis marks. Real posts stay far below the limits (8 levels, 16 columns, 6 marks).
+    Each check first asks a quick question (enough `<`? a deep indent anywhere?), so that
+    most posts skip the slow part."""
+    problems = []
+    stack = []
+    for match in _HTML_TAG.finditer(body) if body.count("<") > MAX_HTML_DEPTH else ():
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _NOT_NESTING or match.group(3):
+            continue
+        if not closing:
+            stack.append(name)
+            if len(stack) > MAX_HTML_DEPTH:
+                line = body.count("\n", 0, match.start()) + 1
+                message = f"the HTML is nested more than {MAX_HTML_DEPTH} elements deep"
+                problems.append((line, message, "close the elements you open, or flatten the markup"))
+                break
+        elif name in stack:
+            while stack.pop() != name:
+                pass
+    for number, line in enumerate(body.split("\n"), start=1) if _DEEP_INDENT.search("\n" + body) else ():
+        indent = len(line) - len(line.lstrip(" \t"))
+        if indent > MAX_INDENT // 4 and len(line[:indent].expandtabs(4)) > MAX_INDENT:
+            problems.append((number, f"the line is indented more than {MAX_INDENT} columns", "indent it less"))
+            break
+    run = _EMPHASIS_RUN.search(body) if body.count("*") + body.count("_") > MAX_EMPHASIS_RUN else None
+    if run:
+        line = body.count("\n", 0, run.start()) + 1
+        problems.append((line, f"a run of more than {MAX_EMPHASIS_RUN} * or _ marks", "shorten it"))
+    dense = dense_markup(body)
+    if dense:
+        problems.append((dense, f"a paragraph with more than {MAX_MARKS} Markdown or HTML marks", DENSE_HINT))
+    tags = _START_TAG.finditer(body) if "markdown" in body.lower() else ()
+    attribute = next((tag for tag in tags if _has_markdown_attribute(tag.group())), None)
+    if attribute:
+        # Python-Markdown's md_in_html takes minutes over some unbalanced HTML inside such blocks.
+        problems.append(
+            (
+                body.count("\n", 0, attribute.start()) + 1,
+                "HTML with a `markdown` attribute is not supported in posts",
+                "remove the attribute, and write the Markdown outside the HTML element",
+            )
+        )
+    return problems
+
+
+def _has_markdown_attribute(tag: str) -> bool:
+    return re.search(r"\smarkdown\b", _QUOTED.sub('""', tag), re.I) is not None
+
+
+DENSE_HINT = "split it into paragraphs, or remove repeated marks: Markdown slows down on such text"
+
+
+def dense_markup(text: str) -> int | None:
+    """The line of the first paragraph of `text` with more than `MAX_MARKS` Markdown or HTML
+    marks (`\\ * _ [ ] ( ) < > & -`...), or None."""
+    if len(text) <= MAX_MARKS:
+        return None
+    start = 0
+    for paragraph in _PARAGRAPH_BREAK.split(text):
+        if len(paragraph) > MAX_MARKS and len(_MARKS.findall(paragraph)) > MAX_MARKS:
+            return text.count("\n", 0, text.find(paragraph, start)) + 1
+        start += len(paragraph)
+    return None

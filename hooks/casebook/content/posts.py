@@ -1,0 +1,121 @@
+"""Read post files as they are, in any of their legacy dialects (dialects.py), into
+canonical `Post` records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import frontmatter
+
+from ..model import KINDS, Post, Problem, source_name
+from .dialects import as_ids, normalise_front_matter
+from .limits import check_body
+from .yamltext import SourceError, YamlError, locate, parse_yaml, read_source
+
+POST_SUFFIXES = (".md", ".html")
+MAX_POST_BYTES = 1_000_000
+"""A post file's largest size: the biggest real post is 0.6 MB, and converting 10 MB of
+Markdown takes Python-Markdown about 15 s."""
+MAX_FRONT_MATTER = 256_000
+"""The front matter's largest size, in characters: real ones stay under 2 kB, and PyYAML reads
+about 1 MB a second."""
+
+
+def load_posts(posts_dir: Path, root: Path) -> tuple[list[Post], list[Problem]]:
+    """Every post under `posts_dir`, and every problem found in any of them."""
+    posts, problems = [], []
+    for path in post_files(posts_dir):
+        post, found = read_post(path, root)
+        problems += found
+        if post is not None:
+            posts.append(post)
+    return posts, problems
+
+
+def post_files(posts_dir: Path) -> list[Path]:
+    """Every post file under `posts_dir`, sorted."""
+    return sorted(p for p in posts_dir.rglob("*") if p.suffix in POST_SUFFIXES and p.is_file())
+
+
+def unloaded_references(posts_dir: Path, root: Path, posts: list[Post]) -> list[tuple[str, str, str, int]]:
+    """(source, kind, term id, line) of every term named by a post file that is not among
+    `posts` (it has other problems), so that its unknown ids are reported in the same run."""
+    loaded = {post.source for post in posts}
+    references = []
+    for path in post_files(posts_dir):
+        source = source_name(path, root)
+        if source not in loaded:
+            try:
+                text = read_source(path, MAX_POST_BYTES)
+            except SourceError:
+                continue  # reported by the loader
+            references += [(source, kind, term_id, line) for kind, term_id, line in read_term_ids(text)]
+    return references
+
+
+def read_term_ids(text: str) -> list[tuple[str, str, int]]:
+    """(kind, term id, line) of the `lessons`, `partners` and `models` a post's front matter
+    names, whatever else is wrong with the post; nothing when the front matter is unreadable."""
+    text = text.replace("\r\n", "\n")
+    if not text.startswith("---"):
+        return []
+    try:
+        meta, node = parse_yaml(frontmatter.YAMLHandler().split(text)[0])
+    except ValueError:  # an unclosed front matter, or a YamlError
+        return []
+    found = []
+    for kind in KINDS if isinstance(meta, dict) else ():
+        try:
+            ids = as_ids(meta[kind]) if meta.get(kind) not in (None, "") else ()
+        except ValueError:
+            continue
+        line = locate(node, (kind,), key=True)[0]
+        found += [(kind, term_id, line) for term_id in ids]
+    return found
+
+
+def read_post(path: Path, root: Path) -> tuple[Post | None, list[Problem]]:
+    """One post file as a `Post` (None when it cannot be built) and its problems."""
+    source = source_name(path, root)
+    try:
+        text = read_source(path, MAX_POST_BYTES)
+    except SourceError as error:
+        return None, [Problem(source, error.line, str(error), error.hint)]
+    return parse_post(text, source)
+
+
+def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
+    """Parse a post's text; `source` names it in problems and decides its file-name fallbacks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, node, body = {}, None, text
+    if text.startswith("---"):
+        try:
+            front, body = frontmatter.YAMLHandler().split(text)
+        except ValueError:
+            return None, [
+                Problem(source, 1, "the front matter is never closed", "end it with a line of three dashes: ---")
+            ]
+        if len(front) > MAX_FRONT_MATTER:
+            message = f"the front matter is {len(front) / 1e3:.0f} kB; the limit is {MAX_FRONT_MATTER / 1e3:g} kB"
+            return None, [Problem(source, 1, message, "move long text into the body of the post")]
+        try:
+            meta, node = parse_yaml(front)
+        except YamlError as error:
+            return None, [Problem(source, error.line, f"the front matter is not valid YAML: {error}", error.hint)]
+        if meta is None:
+            meta = {}
+        if not isinstance(meta, dict):
+            return None, [Problem(source, 2, "the front matter must be a list of `field: value` lines")]
+
+    fields, keys, problems = normalise_front_matter(meta, Path(source).name, body)
+
+    def line_of(key: str | None) -> int:
+        return locate(node, (key,), key=True)[0] if key else 1
+
+    offset = text[: len(text) - len(body)].count("\n")
+    found = [Problem(source, line_of(key), message, hint) for key, message, hint in problems]
+    found += [Problem(source, offset + line, message, hint) for line, message, hint in check_body(body)]
+    if found:
+        return None, found
+    lines = {name: line_of(key) for name, key in keys.items()}
+    return Post(source=source, body=body.strip("\n") + "\n", lines=lines, **fields), []

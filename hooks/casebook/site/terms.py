@@ -1,0 +1,145 @@
+"""The vocabulary's pages: a page per lesson, partner and model with the passages that
+carry it, an overview per kind, the matrix of partners by models, and the open-data JSON
+exports of every term with its entries."""
+
+from __future__ import annotations
+
+import json
+
+from ..index import Archive, Evidence
+from ..model import KINDS, Term, source_name
+from ..settings import Settings
+from ..urls import src_uri_to_url
+from .entries import edit_url, search_record
+from .feeds import feed_paths
+from .outputs import NAV, UNLISTED, Output
+from .templates import Render
+
+MATRIX = "matrix.md"
+KIND_TITLES = {"lessons": "Lessons", "partners": "Partners", "models": "Models of collaboration"}
+
+
+def render_terms(archive: Archive, render: Render, settings: Settings) -> list[tuple[str, Output]]:
+    """A page per term, an overview per kind, the matrix, and the open-data JSON files."""
+    terms = archive.term_by_key
+    vocabulary_file = source_name(settings.taxonomy_file, settings.root)
+    vocabulary = edit_url(settings, vocabulary_file)
+    outputs = []
+    for term in archive.terms:
+        evidence = archive.evidence.get(term.key, ())
+        together = archive.together.get(term.key, {})
+        text = render(
+            "term.md",
+            term.src_uri,
+            term=term,
+            meta={
+                "edit": vocabulary,
+                "feeds": [[term.title, *feed_paths(src_uri_to_url(term.src_uri))]],
+                "search": search_record("Topic", None, {term.kind: [term]}),
+            },
+            studies=_by_source(e for e in evidence if e.kind != "post"),
+            posts=[e for e in evidence if e.kind == "post"],
+            neighbours={
+                kind: [
+                    terms[k]
+                    for k in sorted(
+                        (k for k in together if k[0] == kind and k in terms),
+                        key=lambda k: (-together[k], terms[k].title),
+                    )
+                ]
+                for kind in KINDS
+            },
+        )
+        outputs.append((term.src_uri, Output(text, UNLISTED, vocabulary_file, term.line)))
+    for kind in KINDS:
+        src_uri = f"{kind}/index.md"
+        listed = [t for t in archive.terms if t.kind == kind]
+        text = render(
+            "terms.md",
+            src_uri,
+            kind=kind,
+            title=KIND_TITLES[kind],
+            terms=listed,
+            counts={t.key: _counts(archive.evidence.get(t.key, ())) for t in listed},
+        )
+        outputs.append((src_uri, Output(text, NAV)))
+    text = render(
+        "matrix.md",
+        MATRIX,
+        tables=[
+            _matrix(archive, "partners", "models", "Partners by models of collaboration"),
+            _matrix(archive, "lessons", "partners", "Lessons by partners"),
+        ],
+    )
+    outputs.append((MATRIX, Output(text, NAV)))
+    export = {kind: [_term_record(t, archive) for t in archive.terms if t.kind == kind] for kind in KINDS}
+    outputs.append(("api/terms.json", Output(_json(export))))
+    for kind in KINDS:
+        outputs.append((f"api/{kind}.json", Output(_json(export[kind]))))
+    return outputs
+
+
+def _matrix(archive: Archive, rows: str, columns: str, title: str) -> dict:
+    """Counts of items carrying both a row term and a column term; empty rows and columns left out."""
+    row_terms = [t for t in archive.terms if t.kind == rows]
+    column_terms = [t for t in archive.terms if t.kind == columns]
+    cells = {(r.key, c.key): archive.together.get(r.key, {}).get(c.key, 0) for r in row_terms for c in column_terms}
+    row_terms = [r for r in row_terms if any(cells[r.key, c.key] for c in column_terms)]
+    column_terms = [c for c in column_terms if any(cells[r.key, c.key] for r in row_terms)]
+    return {"title": title, "rows": row_terms, "columns": column_terms, "cells": cells}
+
+
+def _term_record(term: Term, archive: Archive) -> dict:
+    record = {
+        "id": term.id,
+        "title": term.title,
+        "description": term.description,
+        "aliases": list(term.aliases),
+        "url": term.url,
+    }
+    if term.kind == "partners":
+        record |= {"kind": term.org_kind, "country": term.country, "region": term.region, "website": term.website}
+    record["entries"] = [
+        {
+            "type": e.kind,
+            "title": e.title,
+            "source": e.source_title,
+            "date": e.date.isoformat(),
+            "url": src_uri_to_url(e.src_uri) + (f"#{e.anchor}" if e.anchor else ""),
+            "passage": e.passage,
+        }
+        for e in archive.evidence.get(term.key, ())
+    ]
+    return record
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _counts(evidence: tuple[Evidence, ...]) -> dict[str, int]:
+    studies = {e.src_uri for e in evidence if e.kind != "post"}
+    return {
+        "case studies": len(studies),
+        "passages": sum(e.kind != "post" for e in evidence),
+        "posts": sum(e.kind == "post" for e in evidence),
+    }
+
+
+def _by_source(evidence) -> list[tuple[str, str, list[Evidence]]]:
+    """Case-study evidence grouped by case study, in order: (title, src_uri, evidence)."""
+    groups: dict[str, list[Evidence]] = {}
+    for item in evidence:
+        groups.setdefault(item.src_uri, []).append(item)
+    return [(items[0].source_title, src_uri, items) for src_uri, items in groups.items()]
+
+
+def _terms_of(archive: Archive, src_uri: str) -> dict[str, list[Term]]:
+    terms = archive.term_by_key
+    keys = archive.entry_terms.get(src_uri, ())
+    return {kind: [terms[k] for k in keys if k[0] == kind] for kind in KINDS}
+
+
+def _related(archive: Archive, src_uri: str) -> list:
+    entries = archive.entries
+    return [entries[uri] for uri in archive.related.get(src_uri, ()) if uri in entries]
