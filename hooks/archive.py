@@ -1,14 +1,11 @@
 """MkDocs hooks for the casebook: translate MkDocs events into calls of the `casebook`
-package beside this file. This is the only module that imports MkDocs.
-
-MkDocs loads this module once per process and calls its `on_*` functions: here, the methods
-of one `Hooks` object, which holds the session (what `mkdocs serve` keeps between builds,
-made in `on_startup`) and the build (made afresh in `on_config`)."""
+package beside this file, the only module that imports MkDocs. MkDocs loads it once per
+process and calls its `on_*` functions: the methods of one `Hooks` object, which holds the
+session (what `mkdocs serve` keeps between builds, made in `on_startup`) and the build (made
+afresh in `on_config`)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import mkdocs
@@ -19,7 +16,8 @@ from mkdocs.utils.meta import get_data
 
 # MkDocs puts this folder on sys.path only while it executes this file: import the package now.
 import casebook
-from casebook.preview.plan import nav_paths, theme_stamp
+from casebook.preview.plan import config_text, nav_paths, theme_stamp
+from casebook.preview.session import Build
 
 log = get_plugin_logger("casebook")
 INCLUSION = {
@@ -28,18 +26,6 @@ INCLUSION = {
     casebook.DRAFT: InclusionLevel.DRAFT,
     casebook.FILE: InclusionLevel.UNDEFINED,
 }
-
-
-@dataclass
-class Build:
-    """One build: where the project is, its settings and their problems, and during a full
-    `mkdocs build` the search indexing, fed each page as it is written."""
-
-    root: Path
-    site_dir: Path
-    settings: casebook.Settings
-    problems: list[casebook.Problem] = field(default_factory=list)
-    indexer: casebook.SearchIndexer | None = None
 
 
 class Hooks:
@@ -52,57 +38,51 @@ class Hooks:
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         edit = casebook.edit_base(config.repo_url, config.edit_uri, Path(config.docs_dir).name)
-        options = config.extra.get("casebook")
-        settings, problems = casebook.read_settings(
-            options, root, site_name=config.site_name, site_url=config.site_url, edit_base=edit
-        )
+        options, name, url = config.extra.get("casebook"), config.site_name, config.site_url
+        settings, problems = casebook.read_settings(options, root, site_name=name, site_url=url, edit_base=edit)
         self.build = Build(root, Path(config.site_dir), settings, problems)
-        return config
 
     @event_priority(50)  # before plugins, so that a plugin a project adds sees generated pages
     def on_files(self, files: Files, config) -> Files:
-        build, session = self.build, self.session
-        docs = {
-            f.abs_src_path: f.url if f.inclusion.is_included() else None for f in files if f.src_dir == config.docs_dir
-        }
-        config.theme.get_env().bytecode_cache = session.templates
-        site = casebook.build_site(
-            build.settings,
-            config.theme.get_env(),
-            frozenset(file.url for file in files.documentation_pages()),
-            docs_files=docs,
-            existing_files=frozenset(file.dest_uri for file in files),
-            sources=session.sources,
-        )
-        self._report(build.problems + list(site.problems), site.notes)
-        # A hand-written page wins; MkDocs lists pages of the navigation first.
+        site = self._build_site(files, config)
+        self._report(self.build.problems + list(site.problems), site.notes)
         added = {uri: output for uri, output in site.outputs.items() if files.get_file_from_path(uri) is None}
-        added = dict(sorted(added.items(), key=lambda item: casebook.PLACES.index(item[1].place)))
-        if not session.dirty:
-            session.forget_outputs(build.root, build.site_dir)
+        if self.session.dirty:
+            self._add_stored(added, files, config)
+        else:  # a clean build: the next dirty build into its folder cannot trust what it remembers
+            self.session.forget_outputs(self.build)
             for uri, output in added.items():
                 files.append(File.generated(config, uri, content=output.content, inclusion=INCLUSION[output.place]))
-            return files
-        written = session.store_generated(build.root, build.site_dir, {uri: o.content for uri, o in added.items()})
-        for uri, output in added.items():
-            files.append(
-                File.generated(config, uri, abs_src_path=str(written[uri][0]), inclusion=INCLUSION[output.place])
-            )
-        pages = {
-            f.src_uri: added[f.src_uri].content if f.src_uri in added else f.content_string
-            for f in files.documentation_pages()
-        }
-        nav = _nav_sources(config, files)
-        shown = [
-            (uri, repr(meta := get_data(pages.get(uri, ""))[1]), None if "title" in meta else pages.get(uri, ""))
-            for uri in sorted(nav)
-        ]
-        layout = [_config_text(config), theme_stamp(config.theme.dirs, config.theme.custom_dir), shown]
-        outputs = {f.src_uri: (f.dest_uri, f.abs_src_path) for f in files}
-        session.prepare_dirty_build(build.root, build.site_dir, layout, outputs, written, pages, nav)
         return files
 
-    def _report(self, problems, notes) -> None:
+    def _build_site(self, files: Files, config) -> casebook.Site:
+        """The pipeline's site, given the pages and files MkDocs found."""
+        env = config.theme.get_env()
+        env.bytecode_cache = self.session.templates
+        ours = [file for file in files if file.src_dir == config.docs_dir]
+        docs = {file.abs_src_path: file.url if file.inclusion.is_included() else None for file in ours}
+        taken = frozenset(file.url for file in files.documentation_pages())
+        existing = frozenset(file.dest_uri for file in files)
+        sources, settings = self.session.sources, self.build.settings
+        return casebook.build_site(settings, env, taken, docs_files=docs, existing_files=existing, sources=sources)
+
+    def _add_stored(self, added: dict[str, casebook.Output], files: Files, config) -> None:
+        """A dirty build: add the generated files as files of the session's store, which MkDocs
+        compares by time with their outputs (in-memory ones always count as changed), and
+        prepare the site folder."""
+        contents = {uri: output.content for uri, output in added.items()}
+        written = self.session.store_generated(self.build, contents)
+        for uri, output in added.items():
+            path, inclusion = str(written[uri][0]), INCLUSION[output.place]
+            files.append(File.generated(config, uri, abs_src_path=path, inclusion=inclusion))
+        pages = {f.src_uri: contents.get(f.src_uri) or f.content_string for f in files.documentation_pages()}
+        nav = {uri: get_data(pages.get(uri, ""))[1] for uri in _nav_sources(config, files)}
+        settings_text = config_text(config, config.plugins, mkdocs.__version__)
+        theme = theme_stamp(config.theme.dirs, config.theme.custom_dir)
+        outputs = {file.src_uri: (file.dest_uri, file.abs_src_path) for file in files}
+        self.session.prepare_dirty_build(self.build, [settings_text, theme], outputs, written, pages, nav)
+
+    def _report(self, problems: list[casebook.Problem], notes) -> None:
         """Notes and problems in the log; outside `mkdocs serve`, problems fail the build."""
         for note in notes:
             log.info(f"note: {note}")
@@ -112,9 +92,9 @@ class Hooks:
             raise PluginError(f"{len(problems)} problem(s) in the content, listed above. Fix them and build again.")
 
     def on_page_content(self, html, page, config, files):
-        """Sanitise the HTML of the generated pages, which carry contributed content, and free
-        their Markdown (MkDocs keeps every page's source twice until the build ends, half
-        its memory at 10,000 posts); hand-written docs/ pages are trusted as they are."""
+        """Sanitise the HTML of generated pages, which carry contributed content, and free their
+        Markdown (MkDocs keeps each page's source twice to the end: half its memory at 10,000
+        posts); hand-written docs/ pages are trusted as they are."""
         if page.file.generated_by is None:
             return html
         page.markdown = ""
@@ -129,39 +109,27 @@ class Hooks:
         return context
 
     def on_env(self, env, config, files):
-        """Templates compiled once per `mkdocs serve` session. A full `mkdocs build` indexes
-        each page for search as it is written, on another core while the rest render; a
-        preview indexes the finished site (`on_post_build`), as it may rebuild only some pages."""
         env.bytecode_cache = self.session.templates
-        settings = self.build.settings
-        if settings.search and not self.session.serving and not self.session.dirty:
-            pages = len(files.documentation_pages())
-            self.build.indexer = casebook.SearchIndexer(self.build.site_dir, pages, settings.search_bundle_pages)
+        if not self.session.serving and not self.session.dirty:
+            self.build.start_index(len(files.documentation_pages()))
         return env
 
     def on_post_page(self, output, page, config):
-        if self.build.indexer is not None:
-            self.build.indexer.add(page.file.dest_uri, output)
+        self.build.index_page(page.file.dest_uri, output)
         return output
 
     def on_post_build(self, config):
-        """Finish the search index (Pagefind), which reads the written HTML."""
-        build = self.build
-        if not build.settings.search:
-            return
         if self.session.serving:
-            self.session.index_preview(build.site_dir, build.settings.search_bundle_pages, _report_preview_index)
-            return
+            return self.session.index_preview(self.build, log)
         try:
-            index = build.indexer.finish() if build.indexer else casebook.index_site(build.site_dir)
+            index = self.build.finish_index()
         except casebook.SearchFailed as error:
             raise PluginError(str(error)) from None
-        log.info(f"search: {index}")
+        if index:
+            log.info(f"search: {index}")
 
     def on_build_error(self, error):
-        """A failed build writes no search index."""
-        if self.build.indexer is not None:
-            self.build.indexer.abandon()
+        self.build.abandon_index()
 
     def on_shutdown(self) -> None:
         self.session.close()
@@ -176,29 +144,6 @@ def _nav_sources(config, files: Files) -> set[str]:
     return {file.src_uri for file in found if file is not None}
 
 
-def _config_text(config) -> str:
-    """The configuration as text, to tell whether it changed between builds; plugins and hooks
-    by name and settings, as their objects print with their addresses."""
-    parts = {key: repr(value) for key, value in config.items() if key not in ("plugins", "hooks")}
-    parts["plugins"] = repr([(name, getattr(plugin, "config", None)) for name, plugin in config.plugins.items()])
-    parts["mkdocs"] = mkdocs.__version__
-    return json.dumps(parts, sort_keys=True)
-
-
-def _report_preview_index(outcome) -> None:
-    """Under `mkdocs serve`: a failure to index is shown, and the preview goes on."""
-    if isinstance(outcome, casebook.SearchFailed):
-        log.warning(str(outcome))
-    else:
-        log.info(f"search: {outcome}")
-
-
 _hooks = Hooks()
-on_startup, on_config, on_files = _hooks.on_startup, _hooks.on_config, _hooks.on_files
-on_page_content, on_page_context, on_env = _hooks.on_page_content, _hooks.on_page_context, _hooks.on_env
-on_post_page, on_post_build, on_build_error, on_shutdown = (
-    _hooks.on_post_page,
-    _hooks.on_post_build,
-    _hooks.on_build_error,
-    _hooks.on_shutdown,
-)
+globals().update({name: getattr(_hooks, name) for name in dir(Hooks) if name.startswith("on_")})
+"""MkDocs finds the handlers as this module's `on_*` functions."""

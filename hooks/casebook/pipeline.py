@@ -15,7 +15,7 @@ from .index import Archive, FindEvidence, build_archive, evidence_finder
 from .model import Problem, Term, source_name
 from .settings import Settings
 from .site.manifest import not_read_notes, render_manifest
-from .site.outputs import MANIFEST, Output, Site, check_outputs
+from .site.outputs import MANIFEST, PLACES, Output, Site, check_outputs
 from .site.pages import render_site
 
 TAXONOMY_SCHEMA = "taxonomy.schema.json"
@@ -88,7 +88,7 @@ def build_site(
     no generated file may replace; `sources` is as for `check_content`."""
     checked = check_content(settings, taken_urls, sources)
     outputs, output_problems = check_outputs(render_site(checked.archive, env, settings), existing_files)
-    site = Site(outputs)
+    site = Site(dict(sorted(outputs.items(), key=lambda item: PLACES.index(item[1].place))))  # MkDocs' order
     problems = checked.problems + tuple(output_problems)
     manifest = render_manifest(checked.archive, site, settings, problems, docs_files or {})
     notes = checked.notes + tuple(not_read_notes(settings))

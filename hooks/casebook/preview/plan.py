@@ -7,6 +7,7 @@ former and dates back the latter, so that `--dirty` rebuilds them."""
 from __future__ import annotations
 
 import html
+import json
 import os
 import posixpath
 import re
@@ -52,6 +53,15 @@ def theme_stamp(dirs: Iterable[str], custom_dir: str | None) -> list:
                 stat = os.stat(os.path.join(parent, name))
                 stamp.append((parent, name, stat.st_mtime_ns, stat.st_size))
     return stamp
+
+
+def config_text(config: Mapping, plugins: Mapping, version: str) -> str:
+    """A MkDocs configuration as text, to tell whether it changed between builds; plugins and
+    hooks by name and settings, as their objects print with their addresses."""
+    parts = {key: repr(value) for key, value in config.items() if key not in ("plugins", "hooks")}
+    parts["plugins"] = repr([(name, getattr(plugin, "config", None)) for name, plugin in plugins.items()])
+    parts["mkdocs"] = version
+    return json.dumps(parts, sort_keys=True)
 
 
 def nav_paths(nav) -> list[str]:

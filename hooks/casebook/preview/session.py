@@ -5,14 +5,52 @@ byte the same as a clean build's (tests/test_edit_loop.py proves it)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import Problem
 from ..pipeline import Sources
-from ..publish.search import PreviewIndexer
+from ..publish.search import PreviewIndexer, SearchFailed, SearchIndex, SearchIndexer, index_site
+from ..settings import Settings
 from .memo import SourceMemo, TemplateMemo, digest
 from .plan import CODE_STAMP, Outputs, apply_plan, file_signature, plan_rebuild
 from .store import GeneratedStore, prune_stores, store_folder
+
+
+@dataclass
+class Build:
+    """One build, made afresh for each (`on_config`): where the project is, its settings and
+    their problems, and during a full `mkdocs build` the search indexing, fed each page as it
+    is written."""
+
+    root: Path
+    site_dir: Path
+    settings: Settings
+    problems: list[Problem] = field(default_factory=list)
+    indexer: SearchIndexer | None = None
+
+    def start_index(self, pages: int) -> None:
+        """Index each of `pages` for search as it is written, on another core while the rest
+        render (a full build; a preview indexes the finished site, `ServeSession.index_preview`)."""
+        if self.settings.search:
+            self.indexer = SearchIndexer(self.site_dir, pages, self.settings.search_bundle_pages)
+
+    def index_page(self, dest_uri: str, html: str) -> None:
+        if self.indexer is not None:
+            self.indexer.add(dest_uri, html)
+
+    def finish_index(self) -> SearchIndex | None:
+        """The finished search index, None without search; raises SearchFailed."""
+        if not self.settings.search:
+            return None
+        return self.indexer.finish() if self.indexer else index_site(self.site_dir, self.settings.search_bundle_pages)
+
+    def abandon_index(self) -> None:
+        """A failed build writes no search index."""
+        if self.indexer is not None:
+            self.indexer.abandon()
 
 
 class ServeSession:
@@ -30,47 +68,62 @@ class ServeSession:
         self.preview_index: PreviewIndexer | None = None
         """Under `mkdocs serve`, the search indexing beside the preview, made by the first build."""
 
-    def forget_outputs(self, root: Path, site_dir: Path) -> None:
-        """After a clean build: the next dirty build into `site_dir` cannot trust what it remembers."""
-        GeneratedStore(store_folder(root, site_dir)).write_state(None, site_dir)
+    def forget_outputs(self, build: Build) -> None:
+        """After a clean build: the next dirty build into its folder cannot trust what it remembers."""
+        GeneratedStore(store_folder(build.root, build.site_dir)).write_state(None, build.site_dir)
 
-    def store_generated(self, root: Path, site_dir: Path, contents: Mapping[str, str]) -> dict[str, tuple[Path, str]]:
-        """Write the generated pages and files into the store of `site_dir` (see `GeneratedStore.write`)."""
-        folder = store_folder(root, site_dir)
+    def store_generated(self, build: Build, contents: Mapping[str, str]) -> dict[str, tuple[Path, str]]:
+        """Write the generated pages and files into the store of the build's site folder
+        (`GeneratedStore.write`): a dirty build compares them by time with their outputs."""
+        folder = store_folder(build.root, build.site_dir)
         if self.store is None or self.store.folder != folder:
             self.store = GeneratedStore(folder)
         return self.store.write(contents)
 
     def prepare_dirty_build(
         self,
-        root: Path,
-        site_dir: Path,
+        build: Build,
         layout: list,
         files: Mapping[str, tuple[str, str | None]],
         written: Mapping[str, tuple[Path, str]],
         pages: Mapping[str, str],
-        nav: Iterable[str],
+        nav: Mapping[str, dict],
     ) -> None:
         """Prepare the site folder for a dirty build after `store_generated`: MkDocs rebuilds a
         page only when its source is newer than its output, so remove the outputs whose source
         is gone and date back those out of date for other reasons (`plan_rebuild`). `layout`
-        is what every page shows besides its own source (configuration, theme, navigation);
-        `files` maps each file's `src_uri` to its `dest_uri` and path on disk; `pages` each
-        page's Markdown; `nav` the pages of the navigation."""
+        is what every page shows besides its own source (configuration, theme); `files` maps
+        each file's `src_uri` to its `dest_uri` and path on disk; `pages` each page's
+        Markdown; `nav` each page of the navigation to its front matter, which with its title
+        every page's navigation shows (a title not in the front matter comes from the text)."""
+        shown = [
+            (uri, repr(meta), None if "title" in meta else digest(pages.get(uri, "").encode()))
+            for uri, meta in sorted(nav.items())
+        ]
         signatures = {
             src_uri: (dest_uri, written[src_uri][1] if src_uri in written else file_signature(path))
             for src_uri, (dest_uri, path) in files.items()
         }
-        current = Outputs(digest(json.dumps([*layout, CODE_STAMP, self.serving]).encode()), signatures)
-        apply_plan(plan_rebuild(self.store.read_state(), current, pages, nav), site_dir)
-        self.store.write_state(current, site_dir)
-        prune_stores(root, self.store.folder)
+        current = Outputs(digest(json.dumps([*layout, shown, CODE_STAMP, self.serving]).encode()), signatures)
+        apply_plan(plan_rebuild(self.store.read_state(), current, pages, nav), build.site_dir)
+        self.store.write_state(current, build.site_dir)
+        prune_stores(build.root, self.store.folder)
 
-    def index_preview(self, site_dir: Path, bundle_pages: int, report: Callable[[object], None]) -> None:
+    def index_preview(self, build: Build, log: logging.Logger) -> None:
         """Under `mkdocs serve`: index the site for search beside the preview, which reloads as
-        soon as the pages are written; search catches up a moment later."""
+        soon as the pages are written; search catches up a moment later. The outcome goes to
+        `log`: a failure is shown, and the preview goes on."""
+        if not build.settings.search:
+            return
+
+        def report(outcome) -> None:
+            if isinstance(outcome, SearchFailed):
+                log.warning(str(outcome))
+            else:
+                log.info(f"search: {outcome}")
+
         self.preview_index = self.preview_index or PreviewIndexer(report)
-        self.preview_index.request(site_dir, bundle_pages)
+        self.preview_index.request(build.site_dir, build.settings.search_bundle_pages)
 
     def close(self) -> None:
         """Let the search indexing under way finish."""
