@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from casebook.tools.importer import HOTLINKED, REPAIRS, ImportReport, import_posts
+from casebook.tools.importer import REPAIRS, ImportReport, import_posts
+from casebook.tools.repair import HOTLINKED
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = frozenset({HOTLINKED})

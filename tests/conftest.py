@@ -16,6 +16,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError
@@ -49,7 +50,17 @@ plugins: []
 extra:
   casebook:
     posts_per_page: 20
+    search: false
 """
+"""A small project's mkdocs.yml: without the search index unless a test is about search
+(`Project.enable_search`), which spares each build a Pagefind run."""
+SMALL_VOCABULARY = {
+    "lessons": ("keep-it-simple", "plan-for-sustainability"),
+    "partners": ("code-for-america", "code-for-the-caribbean", "code-for-germany"),
+    "models": ("fellowship", "brigade", "events-and-hackathons"),
+}
+"""The terms of the real vocabulary that small projects carry: those the tests name, and a
+few more, so that every kind has its overview and matrix."""
 
 
 @dataclass
@@ -83,6 +94,16 @@ class Project:
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
         return path
 
+    def enable_search(self) -> None:
+        self.write(
+            "mkdocs.yml",
+            (self.root / "mkdocs.yml").read_text(encoding="utf-8").replace("search: false", "search: true"),
+        )
+
+    def use_real_vocabulary(self) -> None:
+        """The repository's own vocabulary, for tests that build its real posts."""
+        shutil.copy(ROOT / "taxonomy.yml", self.root / "taxonomy.yml")
+
     def build(self, command: str = "build") -> Built:
         """Build in this process, as `mkdocs build` (or `serve`) would."""
         config = load_config(str(self.root / "mkdocs.yml"), strict=True)
@@ -114,10 +135,18 @@ def project(tmp_path: Path, caplog) -> Project:
     project = Project(tmp_path, caplog)
     project.write("mkdocs.yml", MKDOCS_YML)
     project.write("docs/about.md", "# About\n")
-    for name in ("taxonomy.yml", "taxonomy.schema.json"):
-        shutil.copy(ROOT / name, tmp_path / name)
+    project.write("taxonomy.yml", small_vocabulary())
+    shutil.copy(ROOT / "taxonomy.schema.json", tmp_path)
     (tmp_path / "posts").mkdir()
     return project
+
+
+def small_vocabulary() -> str:
+    """The real vocabulary cut down to `SMALL_VOCABULARY`, as YAML text."""
+    vocabulary = yaml.safe_load((ROOT / "taxonomy.yml").read_text(encoding="utf-8"))
+    kept = {kind: [term for term in vocabulary[kind] if term["id"] in ids] for kind, ids in SMALL_VOCABULARY.items()}
+    assert {kind: tuple(term["id"] for term in terms) for kind, terms in kept.items()} == SMALL_VOCABULARY
+    return yaml.safe_dump(kept, sort_keys=False, allow_unicode=True)
 
 
 @pytest.fixture(scope="session")

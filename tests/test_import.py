@@ -13,19 +13,8 @@ import yaml
 
 from casebook.content.dialects import legacy_paths
 from casebook.content.posts import parse_post
-from casebook.tools.importer import (
-    DUPLICATE,
-    HOTLINKED,
-    LINK_LEFT,
-    LIQUID_REMOVED,
-    SLUG_CHANGED,
-    Here,
-    OldSite,
-    import_posts,
-    plan_import,
-    render_post,
-    repair_body,
-)
+from casebook.tools.importer import DUPLICATE, SLUG_CHANGED, import_posts, plan_import, render_post
+from casebook.tools.repair import HOTLINKED, LINK_LEFT, LIQUID_REMOVED, Here, OldSite, repair_body
 from scripts.import_posts import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -55,6 +55,7 @@ def test_sections_of_a_case_study_are_findable_at_their_anchors(real_site):
 
 
 def test_a_new_post_is_findable_after_a_rebuild(project):
+    project.enable_search()
     project.write("posts/2015-01-01-first.md", "---\ntitle: First\ndate: 2015-01-01\n---\nAbout fellowships.\n")
     built = project.build()
     assert not built.error
@@ -68,6 +69,7 @@ def test_a_new_post_is_findable_after_a_rebuild(project):
 def test_the_preview_indexes_beside_the_build(project):
     """`mkdocs serve` writes the pages first and indexes them beside the preview; the index is
     complete once the indexing it started has finished (at the latest when serve stops)."""
+    project.enable_search()
     project.write("posts/2015-01-01-first.md", "---\ntitle: First\ndate: 2015-01-01\n---\nAbout wombats.\n")
     built = project.build("serve")
     assert "wombats" in search_records(built.site)["/blog/2015/01/first/"]["content"]
@@ -167,6 +169,7 @@ def test_an_indexer_that_hangs_says_what_to_do(tmp_path):
 
 
 def test_a_hand_written_page_can_keep_itself_out_of_search(project):
+    project.enable_search()
     project.write("docs/kept.md", "# Kept\n\nAbout wombats.\n")
     project.write("docs/left-out.md", "---\nsearch:\n  exclude: true\n---\n# Left out\n\nAbout wombats too.\n")
     built = project.build()

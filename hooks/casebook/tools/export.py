@@ -20,8 +20,8 @@ from ..pipeline import build_site
 from ..settings import edit_base, read_settings
 from ..site.outputs import FILE, NAV, UNLISTED
 from ..urls import MARKDOWN_SUFFIXES
-from .importer import HTML_LINK, HTML_TAG
 from .project import ConfigLoader, docs_files
+from .repair import HTML_LINK, HTML_TAG
 
 CONFIG = "mkdocs.yml"
 """The exported config: Zensical reads mkdocs.yml as it reads zensical.toml (and MkDocs or
