@@ -1,5 +1,5 @@
 """The contributor scripts: validate.py (with GitHub annotations), new_post.py and
-new_case_study.py, and what they share in `casebook.report`."""
+new_case_study.py, and what they share in `casebook.tools`."""
 
 import re
 import shutil

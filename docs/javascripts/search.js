@@ -11,7 +11,7 @@
   // Pagefind ranks pages with BM25, which by default (pageLength 0.75) favours short pages: a
   // term page's two-line description would outrank the case study that tells the whole story.
   // The archive's long pages are its richest, and the sub-results point into the section that
-  // matched, so length is not held against a page (case studies also weigh more: search.py).
+  // matched, so length is not held against a page (case studies also weigh more: SEARCH_WEIGHTS in hooks/casebook/site/entries.py).
   const RANKING = { pageLength: 0 };
   // The site's root, from this script's own address (javascripts/search.js): right under
   // any sub-path, and on every page that instant navigation brings in.
@@ -29,7 +29,7 @@
   const list = dialog.querySelector("ol");
   const more = dialog.querySelector("[data-casebook-search-more]");
   const filterBox = dialog.querySelector("[data-casebook-search-filters]");
-  // The filters, by name, as overrides/partials/search.html lists them (search.py writes their values).
+  // The filters, by name, as overrides/partials/search.html lists them (hooks/casebook/site/entries.py writes their values).
   const selects = Object.fromEntries([...dialog.querySelectorAll("select[data-filter]")].map((select) => [select.dataset.filter, select]));
 
   // Loaded once, on the first open; every caller waits for the same promise, so that no
@@ -42,7 +42,7 @@
       ]);
       const settings = { baseUrl: root.pathname, excerptLength: 24, ranking: RANKING };
       await module.options(settings);
-      // A large site's index comes in bundles (search.py): Pagefind merges their results into
+      // A large site's index comes in bundles (hooks/casebook/publish/search.py): Pagefind merges their results into
       // one ranked list, and their filters; each bundle needs the settings of its own.
       for (const folder of listed.bundles) await module.mergeIndex(new URL(`pagefind/${folder}`, root).pathname, settings);
       await module.init();

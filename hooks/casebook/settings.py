@@ -37,7 +37,7 @@ class Settings:
     search: bool = True
     """Whether the build writes the search index (Pagefind)."""
     search_bundle_pages: int = SEARCH_BUNDLE_PAGES
-    """The most pages one Pagefind process indexes (search.py): above it the index comes in bundles."""
+    """The most pages one Pagefind process indexes (publish/search.py): above it the index comes in bundles."""
 
 
 def read_settings(
