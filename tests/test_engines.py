@@ -149,3 +149,20 @@ def test_the_export_writes_nothing_when_the_content_has_problems(project, tmp_pa
     assert export_site.main(["-f", str(project.root / "mkdocs.yml"), str(out)]) == 1
     assert "posts/2015-01-02-x.md:3: 'date' '2016-02-30' is not a real date" in capsys.readouterr().out
     assert not out.exists()
+
+
+def test_a_docs_file_has_the_url_mkdocs_gives_it(tmp_path):
+    """One function gives a docs/ file's URL, for the export and the scripts alike, and it is
+    MkDocs' own: `README.md` stands for `index.md`, other files keep their path."""
+    from mkdocs.structure.files import File
+
+    from casebook.tools.project import docs_files
+
+    names = ["index.md", "about/README.md", "about/team.md", "guide/index.markdown", "img/logo.png", "a.b/c.md"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# x\n")
+    mkdocs_urls = {name: File(name, str(tmp_path), "/unused", use_directory_urls=True).url for name in names}
+    mkdocs_urls["index.md"] = mkdocs_urls["index.md"].removeprefix("./")  # MkDocs writes the root as ./
+    assert docs_files(tmp_path) == mkdocs_urls
+    assert documentation_urls(tmp_path) == {"", "about/", "about/team/", "guide/", "a.b/c/"}
