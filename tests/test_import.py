@@ -225,14 +225,17 @@ def test_command_line_summary_and_exit_status(tmp_path, capsys):
 
 
 def test_a_hand_written_post_keeps_every_byte_and_gains_the_legacy_urls_of_its_duplicate(tmp_path):
-    seed = Path(__file__).resolve().parents[1] / "posts" / "2023-09-01-a-vision-for-community-civic-technology.md"
-    original = seed.read_text(encoding="utf-8")
+    name = "2023-09-01-a-vision-for-community-civic-technology.md"
+    original = (
+        "---\ntitle: A Vision for Community Civic Technology\ndate: 2023-09-01\n"
+        "# Written by hand: kept as it is.\nauthors: [Matt Zagaja]\n---\nWith September comes rhythms of Autumn.\n"
+    )
     (tmp_path / "posts").mkdir()
-    (tmp_path / "posts" / seed.name).write_text(original, encoding="utf-8")
+    (tmp_path / "posts" / name).write_text(original, encoding="utf-8")
     report = import_posts([CODE_FOR_ALL], tmp_path / "posts")
-    assert report.updated == (f"posts/{seed.name}",)
+    assert report.updated == (f"posts/{name}",)
     end = original.index("\n---\n", 3) + 1
-    assert (tmp_path / "posts" / seed.name).read_text(encoding="utf-8") == (
+    assert (tmp_path / "posts" / name).read_text(encoding="utf-8") == (
         original[:end]
         + "aliases:\n- /2023/09/01/a-vision-for-community-civic-technology/\n"
         + "- /2023/09/01/a-vision-for-community-civic-technology.html\n"
@@ -278,6 +281,9 @@ def repaired(body: str, here: Here = HERE) -> str:
         ('<a href="/2011/08/17/scaling-our-movement/">a</a>', '<a href="../../../2011/08/scaling-our-movement/">a</a>'),
         ('<a href="”http://example.org/apply”">a</a>', '<a href="http://example.org/apply">a</a>'),
         ("<a href='/apply' class=x>a</a>", "<a href='http://codeforamerica.org/apply' class=x>a</a>"),
+        ("<a href=&#8221;http://example.org/a&#8243; title=x>a</a>", '<a href="http://example.org/a" title=x>a</a>'),
+        ("<a href=/apply>a</a>", '<a href="http://codeforamerica.org/apply">a</a>'),
+        ('<a href="(http://www.boston.com/x.html">a</a>', '<a href="http://www.boston.com/x.html">a</a>'),
         (
             "[![i](http://codeforamerica.org/i.png)](/big.png)",
             "[![i](http://codeforamerica.org/i.png)](http://codeforamerica.org/big.png)",

@@ -172,11 +172,11 @@ def _read(site: Path, name: str) -> _Links:
     return parser
 
 
-def _title_named(text: str, around: frozenset[str]) -> str:
-    """The title of the page that a generated link names with `text`."""
+def _title_named(text: str, around: frozenset[str], target: str) -> str:
+    """The title of the page that a generated link to `target` names with `text`."""
     if "casebook-pagination" in around:
         return "Blog" if text == "1" else f"Blog, page {text}"
-    if re.fullmatch(r"\d{4}", text):
+    if target == f"blog/{text}/index.html":  # a year's posts; a post may be called "2013" too
         return f"Posts of {text}"
     return "Blog" if text == "All posts" else text.removeprefix("Newer ").removeprefix("Older ")
 
@@ -198,7 +198,7 @@ def test_generated_links_lead_to_the_pages_they_name(real_site):
                 target += "/index.html" if (real_site / target).is_dir() else ""
                 if target not in pages:
                     pages[target] = _read(real_site, target).h1.strip()
-                assert pages[target] == _title_named(text, around), (name, href)
+                assert pages[target] == _title_named(text, around, target), (name, href)
             checked += 1
     assert checked > 1000  # the terms, related posts, evidence... of every post and term
 

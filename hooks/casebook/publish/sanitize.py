@@ -123,6 +123,7 @@ _STYLE_VALUE = re.compile(r"^(?:[#\w.%+!-]+|(?:rgba?|hsla?)\([\d\s.,%]+\)|[\s,])
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|gif|jpe?g|webp|avif);base64,[A-Za-z0-9+/=\s]+$", re.I)
 _IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>", re.S)
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_NOSCRIPT = re.compile(r"</?noscript\b[^>]*>", re.IGNORECASE)
 _URL_IGNORED = re.compile(r"[\t\n\r]")
 _URL_TRIMMED = "".join(map(chr, range(0x21)))
 TRUSTED_PAGES = frozenset({"index.md"})
@@ -142,7 +143,9 @@ def sanitize_page(html: str, src_uri: str, iframe_hosts: Iterable[str] = ()) -> 
 def sanitize_html(html: str, iframe_hosts: Iterable[str] = ()) -> str:
     """`html` with everything outside the allowlist removed; iframes are kept only when their
     `src` is on one of `iframe_hosts` (e.g. `www.youtube-nocookie.com`)."""
-    cleaned = _cleaner(frozenset(host.lower() for host in iframe_hosts)).clean(html)
+    # Scripts never run in the content, so what it shows readers without them is what it shows:
+    # `<noscript>` is unwrapped (browsers would read its content as text, not markup).
+    cleaned = _cleaner(frozenset(host.lower() for host in iframe_hosts)).clean(_NOSCRIPT.sub("", html))
     # An iframe whose `src` was refused is an empty box: drop it. The content of a kept one
     # is fallback text that browsers never parse as markup: drop that too.
     cleaned = _IFRAME.sub(lambda m: f"<iframe{m.group(1)}></iframe>" if ' src="' in m.group(1) else "", cleaned)
@@ -250,7 +253,7 @@ class _Inventory(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.items[f"<{tag}>"] += 1
-        for name, value in attrs:
+        for name, value in dict(reversed(attrs)).items():  # a repeated attribute: the first counts, as in browsers
             self.items[f"{tag}@{name}"] += 1
             value = (value or "").strip()
             if name in ("href", "src") and re.match(r"^[a-zA-Z][\w+.-]*:", value):

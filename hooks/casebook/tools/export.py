@@ -21,7 +21,7 @@ from ..settings import edit_base, read_settings
 from ..site.outputs import FILE, NAV, UNLISTED
 from ..urls import MARKDOWN_SUFFIXES
 from .project import ConfigLoader, docs_files
-from .repair import HTML_LINK, HTML_TAG
+from .repair import HTML_LINK, HTML_TAG, link_value
 
 CONFIG = "mkdocs.yml"
 """The exported config: Zensical reads mkdocs.yml as it reads zensical.toml (and MkDocs or
@@ -147,7 +147,11 @@ def adapt_html_links(markdown: str, src_uri: str) -> str:
         return urlunsplit(("", "", path, parts.query, parts.fragment))
 
     def in_tag(tag: re.Match) -> str:
-        attributes = HTML_LINK.sub(lambda m: f"{m['lead']}{m['q']}{from_source(m['value'])}{m['q']}", tag["attrs"])
+        def attribute(match: re.Match) -> str:
+            quote, value = link_value(match)
+            return f"{match['lead']}{quote}{from_source(value)}{quote}"
+
+        attributes = HTML_LINK.sub(attribute, tag["attrs"])
         return f"<{tag['name']}{attributes}>"
 
     return HTML_TAG.sub(in_tag, markdown)

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..content.dialects import legacy_paths
-from ..content.posts import POST_SUFFIXES, parse_post, read_post
+from ..content.posts import MAX_POST_BYTES, POST_SUFFIXES, parse_post, read_post
+from ..content.yamltext import SourceError, read_source
 from ..model import Post, Problem, source_name
 from ..text import slugify
 from .repair import (
@@ -28,10 +29,12 @@ from .repair import (
     LINK_REPAIRED,
     LINK_TO_POST,
     LIQUID_RESOLVED,
+    MOJIBAKE,
     UNINDENTED,
     Here,
     Note,
     OldSite,
+    fix_mojibake,
     host_key,
     jekyll_paths,
     repair_body,
@@ -45,7 +48,7 @@ SLUG_CHANGED = "slug changed"
 NOT_A_POST = "not a post"
 UNREADABLE_EXISTING = "existing post unreadable"
 TITLE_MARKUP = "title markup removed"
-REPAIRS = frozenset({LINK_TO_POST, LINK_REPAIRED, LIQUID_RESOLVED, CAPTION, UNINDENTED, TITLE_MARKUP})
+REPAIRS = frozenset({LINK_TO_POST, LINK_REPAIRED, LIQUID_RESOLVED, CAPTION, UNINDENTED, TITLE_MARKUP, MOJIBAKE})
 
 TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 
@@ -144,10 +147,18 @@ def list_sources(sources: list[Path], root: Path) -> tuple[list[Path], list[Note
 def read_incoming(files: list[Path], root: Path, origin: str = "") -> tuple[list[Post], list[Problem], list[Note]]:
     """Each file read by the build's own reader, its title freed of markup, its Jekyll URLs
     added as aliases when it has no permalink, and its original URL taken from `origin` when
-    its export does not tell (WordPress.com); problems for every file that cannot be read."""
+    its export does not tell (WordPress.com); mojibake repaired first; problems for every file
+    that cannot be read."""
     posts, failures, notes = [], [], []
     for path in files:
-        post, problems = read_post(path, root)
+        source = source_name(path, root)
+        try:
+            text, fixed = fix_mojibake(read_source(path, MAX_POST_BYTES), source)
+        except SourceError as error:
+            failures.append(Problem(source, error.line, str(error), error.hint))
+            continue
+        post, problems = parse_post(text, source)
+        notes += fixed
         failures += problems
         if post is None:
             continue

@@ -10,10 +10,13 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import ftfy
+
 from ..content.dialects import FILE_DATE, legacy_paths
 from ..urls import href, link
 
 # Kinds of notes of the repairs; the importer adds its own.
+MOJIBAKE = "mojibake repaired"
 HOTLINKED = "hotlinked image"
 LINK_LEFT = "link left as is"
 LIQUID_REMOVED = "liquid removed"
@@ -24,9 +27,12 @@ CAPTION = "caption shortcode"
 UNINDENTED = "indented html"
 
 HTML_TAG = re.compile(r"<(?P<name>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>\s[^<>]*)>")
-# A value may be quoted twice over (`href=""https://x""`), a quirk of some exports.
+# A value may be quoted twice over (`href=""https://x""`), a quirk of some exports, or not
+# quoted at all (`href=&#8221;https://x&#8221;`, quotes WordPress turned into entities).
 HTML_LINK = re.compile(
-    r"(?P<lead>\s(?P<attr>href|src)\s*=\s*)(?P<q>[\"'])(?P<value>\"[^\"<>]*\"|.*?)(?P=q)", re.IGNORECASE | re.DOTALL
+    r"(?P<lead>\s(?P<attr>href|src)\s*=\s*)"
+    r"(?:(?P<q>[\"'])(?P<value>\"[^\"<>]*\"|.*?)(?P=q)|(?P<bare>[^\s\"'=<>`]+))",
+    re.IGNORECASE | re.DOTALL,
 )
 MD_LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
@@ -41,6 +47,8 @@ FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 
 QUOTES = r"(?:[\"'“”‘’″]|&(?:quot|#34|#39|#8216|#8217|#8220|#8221|#8243);)"
 WRAPPING_QUOTES = re.compile(rf"^{QUOTES}+|{QUOTES}+$")
+STRAY_OPENING = re.compile(r"^[(\[<]+(?=https?:)", re.IGNORECASE)
+"""A bracket before a web address (`href="(http://x"`), left over from Markdown turned into HTML."""
 MANGLED_SCHEME = re.compile(r"^(?:https?[:/]+)*(https?)[:/]+", re.IGNORECASE)
 OTHER_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}$")
@@ -108,6 +116,17 @@ def host_key(netloc: str) -> str:
 
 
 # Bodies.
+
+
+def fix_mojibake(text: str, source: str) -> tuple[str, list[Note]]:
+    """`text` with its mojibake decoded back ("‚Äú" and "â€™": UTF-8 once read as Mac Roman or
+    Windows-1252 and saved again), by ftfy, which knows the encodings that make it and leaves
+    everything else alone."""
+    fixed = ftfy.fix_encoding(text)
+    if fixed == text:
+        return text, []
+    lines = sum(before != after for before, after in zip(text.splitlines(), fixed.splitlines(), strict=False))
+    return fixed, [Note(MOJIBAKE, source, f"{lines} line{'s' if lines > 1 else ''}")]
 
 
 def repair_body(body: str, here: Here, site: OldSite) -> tuple[str, list[Note]]:
@@ -182,6 +201,11 @@ def unindent_html(body: str, here: Here, notes: list[Note]) -> str:
     return "".join(blocks)
 
 
+def link_value(match: re.Match) -> tuple[str, str]:
+    """The quote and the value of an `HTML_LINK` match; an unquoted value gets double quotes."""
+    return (match["q"], match["value"]) if match["q"] else ('"', match["bare"])
+
+
 def repair_links(body: str, here: Here, site: OldSite, notes: list[Note]) -> str:
     """Every link and image of the body, in Markdown and in HTML, repaired (see `repair_url`);
     Markdown links that stay broken become HTML links, which MkDocs does not check."""
@@ -194,9 +218,12 @@ def repair_links(body: str, here: Here, site: OldSite, notes: list[Note]) -> str
 
     def in_html(tag: re.Match) -> str:
         def attribute(match: re.Match) -> str:
-            new, kind = repair_url(match["value"], here, site, markdown=False)
-            note(kind, match["value"], new, tag["name"].lower() == "img" and match["attr"].lower() == "src")
-            return f"{match['lead']}{match['q']}{new}{match['q']}"
+            quote, value = link_value(match)
+            new, kind = repair_url(value, here, site, markdown=False)
+            note(kind, value, new, tag["name"].lower() == "img" and match["attr"].lower() == "src")
+            if not match["q"]:  # now quoted: a quote inside would end it
+                new = new.replace('"', "%22")
+            return f"{match['lead']}{quote}{new}{quote}"
 
         return f"<{tag['name']}{HTML_LINK.sub(attribute, tag['attrs'])}>"
 
@@ -219,7 +246,7 @@ def repair_url(target: str, here: Here, site: OldSite, markdown: bool) -> tuple[
     legacy path of an imported post becomes a link to its new page (a `.md` link in Markdown,
     which MkDocs checks); other paths of the old site become absolute URLs on it. What cannot
     be repaired is left as it was."""
-    url = WRAPPING_QUOTES.sub("", target.strip())
+    url = STRAY_OPENING.sub("", WRAPPING_QUOTES.sub("", target.strip()))
     if not url or url.startswith("#"):
         return target, ""
     url = MANGLED_SCHEME.sub(lambda m: m[1].lower() + "://", url)
