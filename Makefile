@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build pdf properdocs zensical test bench lock clean screenshots
+.PHONY: setup serve build pdf properdocs zensical test bench eval lock clean screenshots
 
 setup: $(VENV)/.installed
 
@@ -51,6 +51,11 @@ test: setup
 # Jekyll: figures, not tests. Quicker: make bench BENCH_ARGS="--sizes 200 --runs 1".
 bench: setup
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# Precision, recall and F1 of the tagging against posts labelled by reading them
+# (tests/fixtures/labels/), with every miss and wrong tag listed.
+eval: setup
+	$(BIN)/python scripts/eval_tags.py --list
 
 # PNGs of key pages at desktop and phone widths, light and dark, into screenshots/.
 screenshots: build

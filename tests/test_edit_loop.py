@@ -29,7 +29,7 @@ from mkdocs.config import load_config
 from casebook.content.posts import parse_post
 from casebook.content.vocabulary import load_vocabulary
 from casebook.index import build_archive
-from casebook.preview.memo import EvidenceMemo
+from casebook.preview.memo import TagMemo
 
 SERVE_URL = "http://127.0.0.1:8000/"
 NAV = """\
@@ -216,19 +216,19 @@ def test_a_clean_build_makes_the_next_dirty_build_start_afresh(project, tmp_path
     session.assert_same_as_clean()
 
 
-def test_the_evidence_memo_gives_what_a_fresh_index_gives():
-    """Evidence is reused only for a post equal in every field, under the same vocabulary."""
+def test_the_tag_memo_gives_what_a_fresh_index_gives():
+    """Tags are reused only for a post equal in every field, under the same vocabulary."""
     terms, _ = load_vocabulary(ROOT / "taxonomy.yml", ROOT / "taxonomy.schema.json", ROOT)
     text = "---\ntitle: {title}\ndate: 2015-01-01\nlessons: [keep-it-simple]\n---\n{body}\n"
     first = parse_post(text.format(title="A", body="Keep it simple, they said."), "posts/2015-01-01-a.md")[0]
     edited = parse_post(text.format(title="A", body="Nothing here."), "posts/2015-01-01-a.md")[0]
-    memo = EvidenceMemo()
+    memo = TagMemo()
     for posts in ([first], [edited], [edited]):
-        remembered = build_archive(posts, terms=terms, find_evidence=memo.finder(terms))
+        remembered = build_archive(posts, terms=terms, find_tags=memo.finder(terms))
         fresh = build_archive(posts, terms=terms)
         assert remembered.evidence == fresh.evidence
     assert len(memo.found) == 1
     other = tuple(list(terms))  # an equal vocabulary, read again: nothing is reused from before
     before = next(iter(memo.found.values()))
-    build_archive([edited], terms=other, find_evidence=memo.finder(other))
+    build_archive([edited], terms=other, find_tags=memo.finder(other))
     assert memo.terms is other and next(iter(memo.found.values())) is not before

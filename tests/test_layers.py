@@ -14,7 +14,7 @@ PACKAGE = ROOT / "hooks" / "casebook"
 LAYERS = (
     ("model", "text", "urls", "settings"),
     ("content",),
-    ("index",),
+    ("index", "tagging"),
     ("site",),
     ("pipeline",),
     ("publish",),

@@ -37,7 +37,9 @@ def test_feeds_are_valid_and_announced(real_site):
     everything = feedparser.parse((real_site / "feed.xml").read_bytes())
     assert [e.title for e in everything.entries][0] == "A Vision for Community Civic Technology"
     fellowship = feedparser.parse((real_site / "models/fellowship/feed.xml").read_bytes())
-    assert {e.link.removeprefix(SITE_URL) for e in fellowship.entries} >= {POST, STUDY}
+    assert POST in {e.link.removeprefix(SITE_URL) for e in fellowship.entries}  # the newest 50 of hundreds
+    simple = feedparser.parse((real_site / "lessons/keep-it-simple/feed.xml").read_bytes())
+    assert STUDY in {e.link.removeprefix(SITE_URL) for e in simple.entries}
     for url in ("", POST, STUDY, "lessons/keep-it-simple/", "blog/"):
         head = html(real_site, url).split("</head>")[0]
         assert 'type="application/rss+xml"' in head and 'type="application/atom+xml"' in head

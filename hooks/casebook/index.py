@@ -4,19 +4,18 @@ linear time, so that render only looks things up."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from .content.vocabulary import alias_map
-from .model import KINDS, CaseStudy, Post, Term
+from .model import CaseStudy, Post, Term
+from .tagging import TAGGED, Tag, Tagger
 from .text import plain_text
 
 TermKey = tuple[str, str]
-FindEvidence = Callable[[Post, tuple[TermKey, ...]], list]
-"""The passages of a post that support each of its terms: what `evidence_finder` makes."""
+FindTags = Callable[[Post], list[Tag]]
+"""A post's tags and mentions: `Tagger(terms).tag`, or what `mkdocs serve` remembers of it."""
 RELATED_COUNT = 5
 RELATED_WINDOW = 25
 """How many neighbours by date, per shared term, are scored as related: keeps related
@@ -35,6 +34,8 @@ class Evidence:
     passage: str
     source_title: str
     date: dt.date
+    relation: str = TAGGED
+    """`TAGGED` (the place is about the term) or `MENTIONED` (a post that only names it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,10 @@ class Archive:
     terms: tuple[Term, ...] = ()
     """The vocabulary, in file order."""
     entry_terms: dict[str, tuple[TermKey, ...]] = field(default_factory=dict)
-    """Terms carried by each post and case study, by `src_uri`."""
+    """Terms each post and case study is tagged with, by `src_uri`."""
     evidence: dict[TermKey, tuple[Evidence, ...]] = field(default_factory=dict)
-    """For each term, every place that carries it: case studies first, then posts newest first."""
+    """For each term, every place that carries it: case studies first, then the posts tagged
+    with it and then those that mention it, each newest first."""
     together: dict[TermKey, Counter] = field(default_factory=dict)
     """For each term, how often each other term is carried by the same item."""
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -73,20 +75,20 @@ def build_archive(
     posts: list[Post],
     case_studies: list[CaseStudy] = (),
     terms: tuple[Term, ...] = (),
-    find_evidence: FindEvidence | None = None,
+    find_tags: FindTags | None = None,
 ) -> Archive:
-    """Sort everything, tag posts (legacy categories and tags through the vocabulary's
-    aliases), and collect each term's evidence, co-occurring terms and related entries.
-    `find_evidence` is `evidence_finder(terms)` unless given (`mkdocs serve` remembers it)."""
+    """Sort everything, tag posts (tagging.py), and collect each term's evidence, co-occurring
+    terms and related entries. `find_tags` is `Tagger(terms).tag` unless given (`mkdocs
+    serve` remembers it)."""
     ordered = sorted(posts, key=lambda post: post.sort_key)
     published = tuple(p for p in ordered if p.kind == "post" and not p.draft)
     pages = tuple(p for p in ordered if p.kind == "page" and not p.draft)
     studies = tuple(sorted(case_studies, key=lambda s: (-s.published.toordinal(), s.slug)))
     known = {term.key: term for term in terms}
-    names = alias_map(terms)
-    find_evidence = find_evidence or evidence_finder(terms)
+    find_tags = find_tags or Tagger(tuple(terms)).tag
 
     evidence: dict[TermKey, list[Evidence]] = defaultdict(list)
+    mentions: dict[TermKey, list[Evidence]] = defaultdict(list)
     items: list[frozenset[TermKey]] = []
     entry_terms: dict[str, tuple[TermKey, ...]] = {}
     for study in studies:
@@ -97,11 +99,14 @@ def build_archive(
                 evidence[key].append(found)
         entry_terms[study.src_uri] = tuple(sorted({(k, i) for k, i, _ in study.references if (k, i) in known}))
     for post in published + pages:
-        keys = post_terms(post, names, known)
-        entry_terms[post.src_uri] = keys
-        items.append(frozenset(keys))
-        for key, passage in find_evidence(post, keys) if keys else ():
-            evidence[key].append(passage)
+        tags = find_tags(post)
+        entry_terms[post.src_uri] = tuple(tag.key for tag in tags if tag.relation == TAGGED)
+        items.append(frozenset(entry_terms[post.src_uri]))
+        for tag in tags:
+            place = Evidence("post", post.title, post.src_uri, "", tag.passage, post.title, post.date, tag.relation)
+            (evidence if tag.relation == TAGGED else mentions)[tag.key].append(place)
+    for key, places in mentions.items():
+        evidence[key] += places
 
     together: dict[TermKey, Counter] = defaultdict(Counter)
     for item in items:
@@ -121,14 +126,6 @@ def build_archive(
         term_by_key=known,
         entries={entry.src_uri: entry for entry in studies + published + pages},
     )
-
-
-def post_terms(post: Post, names: dict[str, TermKey], known: dict[TermKey, Term]) -> tuple[TermKey, ...]:
-    """A post's terms: its `lessons`, `partners` and `models`, plus every legacy category or
-    tag that names a term (the vocabulary's aliases are the mapping)."""
-    keys = {(kind, term_id) for kind in KINDS for term_id in getattr(post, kind)}
-    keys |= {names[name.casefold()] for name in post.categories + post.tags if name.casefold() in names}
-    return tuple(sorted(key for key in keys if key in known))
 
 
 def study_evidence(study: CaseStudy):
@@ -172,56 +169,6 @@ def study_evidence(study: CaseStudy):
         ):
             for n, bullet in enumerate(bullets, start=1):
                 yield keys, place(kind, name, f"{section.anchor}-{kind}-{n}", bullet)
-
-
-def term_pattern(term: Term) -> re.Pattern | None:
-    """A pattern that finds the term's title or one of its aliases as whole words."""
-    names = [re.escape(n) for n in (term.title, *term.aliases) if len(n) > 2]
-    return re.compile(r"\b(?:" + "|".join(names) + r")\b", re.IGNORECASE) if names else None
-
-
-def term_needles(term: Term) -> tuple[str, ...] | None:
-    """The names of `term_pattern`, lowered, for a quick `in` test before the slow pattern;
-    None unless they are all ASCII, the only names for which that test is sure (`_never_named`)."""
-    names = tuple(n.lower() for n in (term.title, *term.aliases) if len(n) > 2)
-    return names if all(n.isascii() for n in names) else None
-
-
-_CASE_TRAPS = re.compile("[\u0130\u0131\u017f]")
-"""İ, ı and ſ: the only characters that a case-insensitive pattern matches with an ASCII letter
-(i, s) and that `str.lower()` does not lower to it (the Kelvin sign K lowers to k)."""
-_PARAGRAPH = re.compile(r"\n\s*\n|</p>")
-
-
-def evidence_finder(terms: tuple[Term, ...]) -> FindEvidence:
-    """`post_evidence` with the vocabulary's patterns compiled once."""
-    patterns = {term.key: term_pattern(term) for term in terms}
-    needles = {term.key: term_needles(term) for term in terms}
-    return lambda post, keys: post_evidence(post, keys, patterns, needles)
-
-
-def post_evidence(
-    post: Post, keys: tuple[TermKey, ...], patterns: dict, needles: dict
-) -> list[tuple[TermKey, Evidence]]:
-    """For each term the post carries, the post's paragraph that names it (its title or an
-    alias), else the post's summary. Paragraphs are made plain once per post."""
-    paragraphs = [plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body)]
-    joined = "\n".join(paragraphs)
-    lowered = "" if _CASE_TRAPS.search(joined) else joined.lower()
-    fallback = post.summary or plain_text(post.body, 300)
-    found = []
-    for key in keys:
-        pattern = None if _never_named(needles.get(key), lowered) else patterns.get(key)
-        passage = next((plain_text(text, 400) for text in paragraphs if pattern and pattern.search(text)), "")
-        found.append((key, Evidence("post", post.title, post.src_uri, "", passage or fallback, post.title, post.date)))
-    return found
-
-
-def _never_named(needles: tuple[str, ...] | None, lowered: str) -> bool:
-    """Whether no needle is in `lowered`, the lowered plain text of a post ("" when it has one
-    of `_CASE_TRAPS`: no telling). Then no paragraph matches the term's pattern: a
-    case-insensitive match of an ASCII name is, lowered, that name lowered."""
-    return needles is not None and bool(lowered) and not any(needle in lowered for needle in needles)
 
 
 def build_related(entries: tuple, entry_terms: dict[str, tuple[TermKey, ...]]) -> dict[str, tuple[str, ...]]:

@@ -58,6 +58,8 @@ class Post:
     lessons: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
+    untagged: tuple[str, ...] = ()
+    """Ids of terms the automatic tagging must not give the post (it takes one back)."""
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     """Line of each canonical field in the source, for problems found after loading."""
 
@@ -253,6 +255,8 @@ class Term:
     country: str = field(compare=False, default="")
     region: str = field(compare=False, default="")
     website: str = field(compare=False, default="")
+    sources: tuple[str, ...] = field(compare=False, default=())
+    """The posts and case studies its description is written from (paths from the project root)."""
     line: int = field(compare=False, default=1)
 
     @property

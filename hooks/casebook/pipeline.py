@@ -11,12 +11,13 @@ from .content.case_studies import load_case_studies
 from .content.checks import validate_case_studies, validate_urls
 from .content.posts import load_posts, unloaded_references
 from .content.vocabulary import check_references, load_vocabulary, unused_terms
-from .index import Archive, FindEvidence, build_archive, evidence_finder
+from .index import Archive, FindTags, build_archive
 from .model import Problem, Term, source_name
 from .settings import Settings
 from .site.manifest import not_read_notes, render_manifest
 from .site.outputs import MANIFEST, PLACES, Output, Site, check_outputs
 from .site.pages import render_site
+from .tagging import Tagger
 
 TAXONOMY_SCHEMA = "taxonomy.schema.json"
 """The vocabulary's schema sits beside it."""
@@ -35,8 +36,8 @@ class Sources:
     def load_vocabulary(self, path: Path, schema_path: Path, root: Path) -> tuple[tuple[Term, ...], list[Problem]]:
         return load_vocabulary(path, schema_path, root)
 
-    def evidence_finder(self, terms: tuple[Term, ...]) -> FindEvidence:
-        return evidence_finder(terms)
+    def tag_finder(self, terms: tuple[Term, ...]) -> FindTags:
+        return Tagger(terms).tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def check_content(
     problems += validate_case_studies(studies, posts)
     unloaded = unloaded_references(settings.posts_dir, settings.root, posts)
     problems += check_references(posts, studies, terms, unloaded) if terms else []
-    archive = build_archive(posts, studies, terms, loader.evidence_finder(terms))
+    archive = build_archive(posts, studies, terms, loader.tag_finder(terms))
     used = {key for keys in archive.entry_terms.values() for key in keys}
     notes = unused_terms(terms, used, source_name(settings.taxonomy_file, settings.root))
     return Checked(archive, tuple(problems), tuple(notes))

@@ -30,6 +30,7 @@ CANONICAL_FIELDS = (
     "lessons",
     "partners",
     "models",
+    "untagged",
     "layout",
 )
 LEGACY_FIELDS = (
@@ -250,6 +251,7 @@ COERCE = {
     "lessons": as_ids,
     "partners": as_ids,
     "models": as_ids,
+    "untagged": as_ids,
     "kind": str,
 }
 HINTS = {

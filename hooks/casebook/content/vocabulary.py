@@ -57,6 +57,15 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
                         "write the full address, with no spaces, quotes or angle brackets",
                     )
                 )
+            for n, named in enumerate(item.get("sources", ())):
+                if not (root / named).is_file():
+                    problems.append(
+                        problem(
+                            (kind, index, "sources", n),
+                            f"the source '{named}' is not a file of the project",
+                            "name a post or case study by its path, e.g. posts/2012-10-03-race-for-reuse.md",
+                        )
+                    )
             for n, alias in enumerate(item.get("aliases", ())):
                 owner = aliases.setdefault(alias.casefold(), (kind, item["id"]))
                 if owner != (kind, item["id"]):
@@ -78,6 +87,7 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
                     country=item.get("country", ""),
                     region=item.get("region", ""),
                     website=item.get("website", ""),
+                    sources=tuple(item.get("sources", ())),
                     line=locate(node, where)[0],
                 )
             )
@@ -116,6 +126,12 @@ def check_references(
         if term_id not in known[kind]:
             hint = did_you_mean(term_id, known[kind]) or f"add it to the vocabulary, or use one of the {kind} there"
             problems.append(Problem(source, line, f"unknown {kind.removesuffix('s')} '{term_id}'", hint))
+    every = sorted(term.id for term in terms)
+    for post in posts:
+        for term_id in post.untagged:
+            if term_id not in every:
+                hint = did_you_mean(term_id, every) or "list ids of lessons, partners or models from the vocabulary"
+                problems.append(Problem(post.source, post.lines.get("untagged", 1), f"unknown term '{term_id}'", hint))
     return problems
 
 

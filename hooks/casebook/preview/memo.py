@@ -3,7 +3,7 @@ checked against content so that a rebuild is as correct as a fresh build:
 
 - `SourceMemo` keeps each source parsed by the previous build with the digest of the bytes it
   was parsed from; a file whose bytes are unchanged is not parsed again. It also keeps the
-  posts' evidence, reused for equal posts under the same vocabulary.
+  posts' tags, reused for equal posts under the same vocabulary.
 - `TemplateMemo` keeps the templates compiled by earlier builds."""
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from jinja2.bccache import Bucket
 from ..content.case_studies import SCHEMA_NAME, load_case_studies
 from ..content.posts import post_files, read_post
 from ..content.vocabulary import load_vocabulary
-from ..index import FindEvidence, TermKey, evidence_finder
+from ..index import FindTags
 from ..model import CaseStudy, Post, Problem, Term
 from ..pipeline import Sources
+from ..tagging import Tag, Tagger
 
 
 def digest(data: bytes) -> str:
@@ -37,24 +38,27 @@ def file_digest(path: Path) -> str | None:
 
 
 @dataclass
-class EvidenceMemo:
-    """The posts' evidence found by the previous build, reused for posts that are equal
-    (every field) under the same vocabulary: the same `terms` object, which `SourceMemo`
-    keeps while the vocabulary file is unchanged."""
+class TagMemo:
+    """The posts' tags found by the previous build, reused for posts that are equal (every
+    field) under the same vocabulary: the same `terms` object, which `SourceMemo` keeps while
+    the vocabulary file is unchanged."""
 
     terms: tuple[Term, ...] | None = None
-    found: dict[tuple[Post, tuple[TermKey, ...]], list] = field(default_factory=dict)
+    found: dict[Post, list[Tag]] = field(default_factory=dict)
+    tagger: Tagger | None = None
 
-    def finder(self, terms: tuple[Term, ...]) -> FindEvidence:
-        """`index.evidence_finder(terms)`, answering from the previous build where it can;
-        what this build finds is kept for the next."""
+    def finder(self, terms: tuple[Term, ...]) -> FindTags:
+        """`Tagger(terms).tag`, answering from the previous build where it can; what this
+        build finds is kept for the next."""
         earlier = self.found if terms is self.terms else {}
-        find, kept = evidence_finder(terms), {}
+        if self.tagger is None or terms is not self.terms:
+            self.tagger = Tagger(terms)
+        find, kept = self.tagger.tag, {}
         self.terms, self.found = terms, kept
 
-        def remembered(post: Post, keys: tuple[TermKey, ...]) -> list:
-            found = earlier.get((post, keys)) or find(post, keys)
-            kept[post, keys] = found
+        def remembered(post: Post) -> list[Tag]:
+            found = earlier[post] if post in earlier else find(post)
+            kept[post] = found
             return found
 
         return remembered
@@ -69,11 +73,11 @@ class SourceMemo(Sources):
     posts: dict[Path, tuple[Path, str, Post | None, tuple[Problem, ...]]] = field(default_factory=dict)
     studies: tuple[tuple, list[CaseStudy], tuple[Problem, ...]] | None = None
     vocabulary: tuple[tuple, tuple[Term, ...], tuple[Problem, ...]] | None = None
-    evidence: EvidenceMemo = field(default_factory=EvidenceMemo)
-    """The posts' evidence, which the index reuses for unchanged posts."""
+    tags: TagMemo = field(default_factory=TagMemo)
+    """The posts' tags, which the index reuses for unchanged posts."""
 
-    def evidence_finder(self, terms: tuple[Term, ...]) -> FindEvidence:
-        return self.evidence.finder(terms)
+    def tag_finder(self, terms: tuple[Term, ...]) -> FindTags:
+        return self.tags.finder(terms)
 
     def load_posts(self, posts_dir: Path, root: Path) -> tuple[list[Post], list[Problem]]:
         """What `posts.load_posts` returns, parsing only the files whose bytes changed."""

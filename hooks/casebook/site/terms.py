@@ -9,6 +9,7 @@ import json
 from ..index import Archive, Evidence
 from ..model import KINDS, Term, source_name
 from ..settings import Settings
+from ..tagging import MENTIONED, TAGGED
 from ..urls import src_uri_to_url
 from .entries import edit_url, search_record
 from .feeds import feed_paths
@@ -16,6 +17,20 @@ from .outputs import NAV, UNLISTED, Output
 from .templates import Render
 
 MATRIX = "matrix.md"
+MATRIX_ROWS = 30
+"""The most rows a table of the matrix shows: those with the most entries."""
+NEIGHBOURS = 12
+"""The most terms of each kind a term page lists as carried together with it."""
+ORG_KINDS = {
+    "government agency": "Governments and public agencies",
+    "civic tech organization": "Civic tech organizations",
+    "network": "Networks",
+    "funder": "Funders",
+    "company": "Companies",
+    "university": "Universities",
+    "research institute": "Research institutes",
+}
+"""The partners overview's groups, in order, with their headings."""
 KIND_TITLES = {"lessons": "Lessons", "partners": "Partners", "models": "Models of collaboration"}
 
 
@@ -25,6 +40,7 @@ def render_terms(archive: Archive, render: Render, settings: Settings) -> list[t
     vocabulary_file = source_name(settings.taxonomy_file, settings.root)
     vocabulary = edit_url(settings, vocabulary_file)
     outputs = []
+    by_source = {entry.source: entry for entry in archive.entries.values()}
     for term in archive.terms:
         evidence = archive.evidence.get(term.key, ())
         together = archive.together.get(term.key, {})
@@ -38,14 +54,16 @@ def render_terms(archive: Archive, render: Render, settings: Settings) -> list[t
                 "search": search_record("Topic", None, {term.kind: [term]}),
             },
             studies=_by_source(e for e in evidence if e.kind != "post"),
-            posts=[e for e in evidence if e.kind == "post"],
+            posts=_by_year(e for e in evidence if e.kind == "post" and e.relation == TAGGED),
+            mentions=_by_year(e for e in evidence if e.relation == MENTIONED),
+            described_from=[by_source[source] for source in term.sources if source in by_source],
             neighbours={
                 kind: [
                     terms[k]
                     for k in sorted(
                         (k for k in together if k[0] == kind and k in terms),
                         key=lambda k: (-together[k], terms[k].title),
-                    )
+                    )[:NEIGHBOURS]
                 ]
                 for kind in KINDS
             },
@@ -59,7 +77,7 @@ def render_terms(archive: Archive, render: Render, settings: Settings) -> list[t
             src_uri,
             kind=kind,
             title=KIND_TITLES[kind],
-            terms=listed,
+            groups=_groups(listed),
             counts={t.key: _counts(archive.evidence.get(t.key, ())) for t in listed},
         )
         outputs.append((src_uri, Output(text, NAV)))
@@ -80,13 +98,24 @@ def render_terms(archive: Archive, render: Render, settings: Settings) -> list[t
 
 
 def _matrix(archive: Archive, rows: str, columns: str, title: str) -> dict:
-    """Counts of items carrying both a row term and a column term; empty rows and columns left out."""
+    """Counts of items tagged with both a row term and a column term: the `MATRIX_ROWS` rows
+    with the most, in the vocabulary's order; empty rows and columns left out."""
     row_terms = [t for t in archive.terms if t.kind == rows]
     column_terms = [t for t in archive.terms if t.kind == columns]
     cells = {(r.key, c.key): archive.together.get(r.key, {}).get(c.key, 0) for r in row_terms for c in column_terms}
-    row_terms = [r for r in row_terms if any(cells[r.key, c.key] for c in column_terms)]
+    totals = {r.key: sum(cells[r.key, c.key] for c in column_terms) for r in row_terms}
+    shown = {r.key for r in sorted(row_terms, key=lambda r: -totals[r.key])[:MATRIX_ROWS] if totals[r.key]}
+    row_terms = [r for r in row_terms if r.key in shown]
     column_terms = [c for c in column_terms if any(cells[r.key, c.key] for r in row_terms)]
-    return {"title": title, "rows": row_terms, "columns": column_terms, "cells": cells}
+    left_out = sum(1 for total in totals.values() if total) - len(row_terms)
+    return {
+        "title": title,
+        "rows": row_terms,
+        "columns": column_terms,
+        "cells": cells,
+        "left_out": left_out,
+        "kind": rows,
+    }
 
 
 def _term_record(term: Term, archive: Archive) -> dict:
@@ -107,6 +136,7 @@ def _term_record(term: Term, archive: Archive) -> dict:
             "date": e.date.isoformat(),
             "url": src_uri_to_url(e.src_uri) + (f"#{e.anchor}" if e.anchor else ""),
             "passage": e.passage,
+            "relation": e.relation,
         }
         for e in archive.evidence.get(term.key, ())
     ]
@@ -122,8 +152,29 @@ def _counts(evidence: tuple[Evidence, ...]) -> dict[str, int]:
     return {
         "case studies": len(studies),
         "passages": sum(e.kind != "post" for e in evidence),
-        "posts": sum(e.kind == "post" for e in evidence),
+        "posts": sum(e.kind == "post" and e.relation == TAGGED for e in evidence),
+        "mentions": sum(e.relation == MENTIONED for e in evidence),
     }
+
+
+def _groups(terms: list[Term]) -> list[tuple[str, list[tuple[str, list[Term]]]]]:
+    """Partners by kind of organisation, then by region, each in the vocabulary's order;
+    lessons and models in one group."""
+    if not terms or terms[0].kind != "partners":
+        return [("", [("", terms)])]
+    order = list(ORG_KINDS)
+    groups: dict[str, dict[str, list[Term]]] = {}
+    for term in sorted(terms, key=lambda t: order.index(t.org_kind) if t.org_kind in order else len(order)):
+        groups.setdefault(term.org_kind, {}).setdefault(term.region, []).append(term)
+    return [(ORG_KINDS.get(kind, kind), sorted(regions.items())) for kind, regions in groups.items()]
+
+
+def _by_year(evidence) -> list[tuple[int, list[Evidence]]]:
+    """Posts' evidence grouped by year, newest first (the evidence is newest first)."""
+    years: dict[int, list[Evidence]] = {}
+    for item in evidence:
+        years.setdefault(item.date.year, []).append(item)
+    return list(years.items())
 
 
 def _by_source(evidence) -> list[tuple[str, str, list[Evidence]]]:

@@ -1,0 +1,130 @@
+"""Which terms a post is about and which it only names, with the passage that shows it.
+
+A post is *tagged* with a term when it is about it: its front matter says so, one of its
+legacy categories or tags is the term's name or alias, or the text shows it (the name in the
+title, or in `TAG_PARAGRAPHS` paragraphs or more). It *mentions* a term that one paragraph
+names and nothing more. A post's `untagged:` front matter takes back what the text alone
+would give it (README, "Lessons, partners and models"), and the partner whose website first
+published the post is its author, not its partner: it is mentioned, never tagged.
+
+Every title and alias of the vocabulary is found in one pass over a post's text: an
+Aho-Corasick automaton (pyahocorasick) of the lower-cased names, leftmost-longest, so that
+"Code for Philly" is the brigade and not the city inside it, with word boundaries checked."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import ahocorasick
+
+from .model import KINDS, Post, Term
+from .text import plain_text
+
+TermKey = tuple[str, str]
+TAGGED, MENTIONED = "tagged", "mentioned"
+TAG_PARAGRAPHS = 2
+"""Paragraphs that must name a term for the text alone to tag a post with it."""
+MIN_NAME = 3
+"""Shorter names (`UK`, `CfA` aside when listed as aliases) are too often something else."""
+_PARAGRAPH = re.compile(r"\n\s*\n|</p>")
+_FOLD = str.maketrans("’‘", "''")
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """One term of one post."""
+
+    key: TermKey
+    relation: str
+    """`TAGGED` or `MENTIONED`."""
+    passage: str
+    """The first paragraph that names it, as plain text; the post's summary if none does."""
+    reason: str
+    """Why: `front matter`, `category`, `title`, `named in N paragraphs`, `named once`."""
+
+
+class Tagger:
+    """The vocabulary's names, compiled once per build."""
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.terms = terms
+        self.names: dict[str, TermKey] = {}
+        for term in terms:
+            for name in (term.title, *term.aliases):
+                if len(name) >= MIN_NAME:
+                    self.names.setdefault(_folded(name), term.key)
+        self.automaton = ahocorasick.Automaton()
+        for name, key in self.names.items():
+            self.automaton.add_word(name, (len(name), key))
+        if self.names:
+            self.automaton.make_automaton()
+        self.by_name = {**{term.id.casefold(): term.key for term in terms}, **self.names}
+        """Legacy categories and tags are matched whole: by id, title or alias."""
+        self.publishers = {_host(term.website): term.key for term in terms if term.website}
+        """Partners by the host of their website: a post first published there is theirs."""
+
+    def named(self, text: str) -> set[TermKey]:
+        """The terms whose names occur in `text` as whole words."""
+        if not self.names:
+            return set()
+        folded = _folded(text)
+        found = set()
+        for end, (length, key) in self.automaton.iter_long(folded):
+            start = end - length + 1
+            if (start == 0 or not folded[start - 1].isalnum()) and (
+                end + 1 == len(folded) or not folded[end + 1].isalnum()
+            ):
+                found.add(key)
+        return found
+
+    def tag(self, post: Post) -> list[Tag]:
+        """The post's tags and mentions, sorted by term."""
+        known = {term.key for term in self.terms}
+        declared = {(kind, term_id) for kind in KINDS for term_id in getattr(post, kind)} & known
+        categories = {self.by_name[n.casefold()] for n in post.categories + post.tags if n.casefold() in self.by_name}
+        in_title = self.named(post.title)
+        paragraphs = [plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body)]
+        passages: dict[TermKey, list[str]] = defaultdict(list)
+        for paragraph in paragraphs:
+            for key in self.named(paragraph):
+                passages[key].append(paragraph)
+        untagged = set(post.untagged)
+        publisher = self.publishers.get(_host(post.original_url))
+        fallback = post.abstract(300)
+        tags = []
+        for key in sorted(declared | categories | in_title | set(passages)):
+            found = passages.get(key, ())
+            passage = plain_text(found[0], 400) if found else fallback
+            if key in declared:
+                tags.append(Tag(key, TAGGED, passage, "front matter"))
+            elif key[1] in untagged:
+                continue
+            elif key == publisher:  # on its own blog, an organisation is the author, not a partner
+                tags.append(Tag(key, MENTIONED, passage, "the publisher"))
+            elif key in categories:
+                tags.append(Tag(key, TAGGED, passage, "category"))
+            elif key in in_title:
+                tags.append(Tag(key, TAGGED, passage, "title"))
+            elif len(found) >= TAG_PARAGRAPHS:
+                tags.append(Tag(key, TAGGED, passage, f"named in {len(found)} paragraphs"))
+            else:
+                tags.append(Tag(key, MENTIONED, passage, "named once"))
+        return tags
+
+
+def _host(url: str) -> str:
+    """`https://www.codeforamerica.org/blog/x` -> `codeforamerica.org`; "" for no address."""
+    return urlsplit(url).netloc.lower().removeprefix("www.") if url else ""
+
+
+def _folded(text: str) -> str:
+    """Case-folded, with curly apostrophes straightened, and of the same length as `text`, so
+    that matches keep their place: a character that folds to several (`İ`, `ß`) keeps the first."""
+    text = text.translate(_FOLD)
+    if text.isascii():
+        return text.lower()
+    folded = text.casefold()
+    return folded if len(folded) == len(text) else "".join(c.casefold()[:1] or c for c in text)

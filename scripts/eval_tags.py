@@ -1,0 +1,67 @@
+"""Measure the tagging against the labelled sample: `python scripts/eval_tags.py [--list]`
+
+Prints precision, recall and F1 for partners, models and lessons, for the tags alone and for
+tags and mentions together, against tests/fixtures/labels/labels.yml (posts labelled by
+reading them); `--list` also lists every miss and every wrong tag."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+from casebook.content.posts import load_posts
+from casebook.content.vocabulary import load_vocabulary
+from casebook.tagging import Tagger
+from casebook.tools.evaluation import evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "tests" / "fixtures" / "labels" / "labels.yml"
+BUDGETS = {("partners", "tagged"): 0.80, ("models", "tagged"): 0.85, ("lessons", "tagged or mentioned"): None}
+"""The budgets: partners and models by the F1 of the tags; lessons by precision ≥ 0.70 and
+recall ≥ 0.50 of tags and mentions."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--list", action="store_true", help="list every miss and every wrong tag")
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    args = parser.parse_args(argv)
+    terms, problems = load_vocabulary(ROOT / "taxonomy.yml", ROOT / "taxonomy.schema.json", ROOT)
+    posts, post_problems = load_posts(ROOT / "posts", ROOT)
+    for problem in problems + post_problems:
+        print(problem, file=sys.stderr)
+    labels = yaml.safe_load(args.labels.read_text(encoding="utf-8"))
+    result = evaluate(labels, {post.source: post for post in posts}, Tagger(terms))
+    print(f"{len(labels)} posts labelled by reading ({args.labels.relative_to(ROOT)})\n")
+    print(f"{'':10} {'':20} {'precision':>9} {'recall':>7} {'F1':>5}   right wrong missed  budget")
+    for (kind, strength), score in result.scores.items():
+        budget = _budget(kind, strength, score)
+        print(
+            f"{kind:10} {strength:20} {score.precision:9.2f} {score.recall:7.2f} {score.f1:5.2f}"
+            f"   {score.right:5} {score.wrong:5} {score.missed:6}  {budget}"
+        )
+    if args.list:
+        print("\nMissed (labelled, neither tagged nor mentioned):")
+        for source, kind, term in result.misses:
+            print(f"  {source}  {kind}: {term}")
+        print("\nTagged but not labelled:")
+        for source, kind, term, reason in result.wrong:
+            print(f"  {source}  {kind}: {term}  ({reason})")
+    return 0
+
+
+def _budget(kind: str, strength: str, score) -> str:
+    if (kind, strength) not in BUDGETS:
+        return ""
+    if kind == "lessons":
+        met = score.precision >= 0.70 and score.recall >= 0.50
+        return f"{'pass' if met else 'FAIL'}: precision ≥ 0.70 and recall ≥ 0.50"
+    minimum = BUDGETS[kind, strength]
+    return f"{'pass' if score.f1 >= minimum else 'FAIL'}: F1 ≥ {minimum:.2f}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Tags in two strengths: a post is tagged with what it is about and mentions what it only
+names, each with the passage that shows it; measured against labels (make eval)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from conftest import ROOT
+
+from casebook.content.posts import load_posts, parse_post
+from casebook.model import Term
+from casebook.tagging import MENTIONED, TAGGED, Tagger
+from casebook.tools.candidates import propose_terms
+from casebook.tools.evaluation import evaluate
+
+TERMS = (
+    Term("partners", "city-of-philadelphia", "City of Philadelphia", aliases=("Philadelphia", "Philly")),
+    Term("partners", "code-for-philly", "Code for Philly"),
+    Term(
+        "partners", "code-for-america", "Code for America", aliases=("CfA",), website="https://www.codeforamerica.org/"
+    ),
+    Term("models", "fellowship", "Fellowship", aliases=("Fellows",)),
+    Term("models", "brigade", "Brigade"),
+    Term("lessons", "keep-it-simple", "Keep it simple"),
+)
+
+
+def post(front: str, body: str, name: str = "posts/2013-01-01-a.md"):
+    found, problems = parse_post(f"---\n{front}\n---\n{body}\n", name)
+    assert problems == []
+    return found
+
+
+def tags(front: str, body: str) -> dict:
+    return {tag.key[1]: (tag.relation, tag.reason, tag.passage) for tag in Tagger(TERMS).tag(post(front, body))}
+
+
+def test_what_the_post_is_about_is_tagged_and_what_it_names_once_is_mentioned():
+    found = tags(
+        "title: Fellows arrive in Philadelphia\ncategories: [Brigade]",
+        "Code for Philly met the city.\n\nThe fellows worked with Philly's office of innovation.\n\n"
+        "Code for Philly hacked on it again. Keep it simple, they said.",
+    )
+    assert found["fellowship"][:2] == (TAGGED, "title")
+    assert found["city-of-philadelphia"][:2] == (TAGGED, "title")
+    assert found["brigade"][:2] == (TAGGED, "category")
+    assert found["code-for-philly"] == (TAGGED, "named in 2 paragraphs", "Code for Philly met the city.")
+    assert found["keep-it-simple"][:2] == (MENTIONED, "named once")
+
+
+def test_the_longest_name_wins_and_names_are_whole_words():
+    found = tags("title: A", "Code for Philly met. Philadelphians came. Philly.")
+    assert set(found) == {"code-for-philly", "city-of-philadelphia"}  # "Philly" alone; not "Philadelphians"
+    assert found["city-of-philadelphia"][0] == MENTIONED
+
+
+def test_front_matter_tags_and_untagged_takes_an_automatic_tag_back():
+    found = tags("title: Fellowship news\nlessons: [keep-it-simple]\nuntagged: [fellowship]", "Nothing.")
+    assert found == {"keep-it-simple": (TAGGED, "front matter", "Nothing.")}
+
+
+def test_on_its_own_blog_the_publisher_is_mentioned_never_tagged():
+    front = "title: Code for America news\noriginal_url: http://www.codeforamerica.org/blog/2013/01/01/a/"
+    assert tags(front, "Code for America grew.\n\nCfA grew again.")["code-for-america"][:2] == (
+        MENTIONED,
+        "the publisher",
+    )
+    assert tags("title: Code for America news", "Text.")["code-for-america"][:2] == (TAGGED, "title")
+
+
+def test_case_and_curly_apostrophes_do_not_hide_a_name():
+    terms = (Term("partners", "mayors-office", "Mayor's Office"), Term("models", "fellowship", "Fellowship"))
+    found = Tagger(terms).tag(post("title: A", "The MAYOR’S OFFICE.\n\nOur FELLOWſHIP ran."))
+    assert {tag.key[1] for tag in found} == {"mayors-office", "fellowship"}
+
+
+def test_the_evaluation_counts_right_wrong_and_missed_terms():
+    posts = {
+        "posts/a.md": post("title: Fellows in Philadelphia\ndate: 2013-01-01", "Text.", "posts/a.md"),
+        "posts/b.md": post("title: B\ndate: 2013-01-01", "Code for Philly met.", "posts/b.md"),
+    }
+    labels = [
+        {"post": "posts/a.md", "partners": ["Philly", "Unknown Org"], "models": ["brigade"], "lessons": []},
+        {"post": "posts/b.md", "partners": ["Code for Philly"], "models": [], "lessons": []},
+    ]
+    result = evaluate(labels, posts, Tagger(TERMS))
+    partners = result.scores["partners", "tagged"]
+    assert (partners.right, partners.wrong, partners.missed) == (1, 0, 2)  # b's brigade is only mentioned
+    assert result.scores["partners", "tagged or mentioned"].recall == 2 / 3
+    models = result.scores["models", "tagged"]
+    assert (models.right, models.wrong, models.missed) == (0, 1, 1)
+    assert ("posts/a.md", "partners", "Unknown Org (not in the vocabulary)") in result.misses
+    assert result.wrong == [("posts/a.md", "models", "fellowship", "title")]
+
+
+def test_candidates_are_recurring_names_the_vocabulary_lacks():
+    posts = [
+        post("title: A", f"The City of Macon and the Knight Foundation met {n}.", f"posts/2013-01-0{n}-a.md")
+        for n in range(1, 4)
+    ]
+    found = {c.name: c for c in propose_terms(posts, TERMS, min_posts=3)}
+    assert found["City of Macon"].kind == "government" and found["City of Macon"].posts == 3
+    assert found["Knight Foundation"].kind == "funder"
+    assert "posts/2013-01-01-a.md: The City of Macon" in found["City of Macon"].example
+    assert not propose_terms(posts[:2], TERMS, min_posts=3)
+
+
+def test_the_real_archive_is_tagged_and_its_term_pages_say_how(real_site):
+    terms = json.loads((real_site / "api" / "terms.json").read_text(encoding="utf-8"))
+    relations = {entry.get("relation") for kind in terms.values() for term in kind for entry in term["entries"]}
+    assert relations == {TAGGED, MENTIONED}
+    fellowship = (real_site / "models" / "fellowship" / "index.html").read_text(encoding="utf-8")
+    assert fellowship.index('id="in-posts"') < fellowship.index('id="mentioned"')
+    assert len(fellowship.encode()) < 300_000
+
+
+def test_every_post_of_the_archive_loads():
+    posts, problems = load_posts(ROOT / "posts", ROOT)
+    assert problems == [] and len(posts) >= 1_040
+    assert min(p.published for p in posts).date() == dt.date(2009, 9, 8)
