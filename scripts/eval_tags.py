@@ -34,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems + post_problems:
         print(problem, file=sys.stderr)
     labels = yaml.safe_load(args.labels.read_text(encoding="utf-8"))
-    result = evaluate(labels, {post.source: post for post in posts}, Tagger(terms))
+    names_file = args.labels.with_name("names.yml")
+    names = yaml.safe_load(names_file.read_text(encoding="utf-8")) if names_file.is_file() else {}
+    result = evaluate(labels, {post.source: post for post in posts}, Tagger(terms), names)
     print(f"{len(labels)} posts labelled by reading ({args.labels.relative_to(ROOT)})\n")
     print(f"{'':10} {'':20} {'precision':>9} {'recall':>7} {'F1':>5}   right wrong missed  budget")
     for (kind, strength), score in result.scores.items():

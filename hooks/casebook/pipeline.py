@@ -69,7 +69,7 @@ def check_content(
     unloaded = unloaded_references(settings.posts_dir, settings.root, posts)
     problems += check_references(posts, studies, terms, unloaded) if terms else []
     archive = build_archive(posts, studies, terms, loader.tag_finder(terms))
-    used = {key for keys in archive.entry_terms.values() for key in keys}
+    used = set(archive.evidence)  # tagged or mentioned
     notes = unused_terms(terms, used, source_name(settings.taxonomy_file, settings.root))
     return Checked(archive, tuple(problems), tuple(notes))
 

@@ -26,7 +26,9 @@ from .text import plain_text
 TermKey = tuple[str, str]
 TAGGED, MENTIONED = "tagged", "mentioned"
 TAG_PARAGRAPHS = 2
-"""Paragraphs that must name a term for the text alone to tag a post with it."""
+"""Paragraphs that must name a term by a strong name for the text alone to tag a post with it."""
+WEAK_PARAGRAPHS = 3
+"""Paragraphs that must name it when some of them use only a weak name (`Tagger.weak`)."""
 MIN_NAME = 3
 """Shorter names (`UK`, `CfA` aside when listed as aliases) are too often something else."""
 _PARAGRAPH = re.compile(r"\n\s*\n|</p>")
@@ -52,13 +54,17 @@ class Tagger:
     def __init__(self, terms: tuple[Term, ...]) -> None:
         self.terms = terms
         self.names: dict[str, TermKey] = {}
+        self.weak: set[str] = set()
+        """One-word aliases ("Oakland", "Fellows"): as often a place or a common word as the term."""
         for term in terms:
             for name in (term.title, *term.aliases):
-                if len(name) >= MIN_NAME:
-                    self.names.setdefault(_folded(name), term.key)
+                if len(name) >= MIN_NAME and _folded(name) not in self.names:
+                    self.names[_folded(name)] = term.key
+                    if name != term.title and " " not in name.strip():
+                        self.weak.add(_folded(name))
         self.automaton = ahocorasick.Automaton()
         for name, key in self.names.items():
-            self.automaton.add_word(name, (len(name), key))
+            self.automaton.add_word(name, (len(name), key, name in self.weak))
         if self.names:
             self.automaton.make_automaton()
         self.by_name = {**{term.id.casefold(): term.key for term in terms}, **self.names}
@@ -66,18 +72,19 @@ class Tagger:
         self.publishers = {_host(term.website): term.key for term in terms if term.website}
         """Partners by the host of their website: a post first published there is theirs."""
 
-    def named(self, text: str) -> set[TermKey]:
-        """The terms whose names occur in `text` as whole words."""
+    def named(self, text: str) -> dict[TermKey, bool]:
+        """The terms whose names occur in `text` as whole words, each with whether a strong
+        name (the title, or an alias of several words) names it."""
         if not self.names:
-            return set()
+            return {}
         folded = _folded(text)
-        found = set()
-        for end, (length, key) in self.automaton.iter_long(folded):
+        found: dict[TermKey, bool] = {}
+        for end, (length, key, weak) in self.automaton.iter_long(folded):
             start = end - length + 1
             if (start == 0 or not folded[start - 1].isalnum()) and (
                 end + 1 == len(folded) or not folded[end + 1].isalnum()
             ):
-                found.add(key)
+                found[key] = found.get(key, False) or not weak
         return found
 
     def tag(self, post: Post) -> list[Tag]:
@@ -85,12 +92,14 @@ class Tagger:
         known = {term.key for term in self.terms}
         declared = {(kind, term_id) for kind in KINDS for term_id in getattr(post, kind)} & known
         categories = {self.by_name[n.casefold()] for n in post.categories + post.tags if n.casefold() in self.by_name}
-        in_title = self.named(post.title)
+        in_title = set(self.named(post.title))
         paragraphs = [plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body)]
         passages: dict[TermKey, list[str]] = defaultdict(list)
+        strongly: dict[TermKey, int] = defaultdict(int)
         for paragraph in paragraphs:
-            for key in self.named(paragraph):
+            for key, strong in self.named(paragraph).items():
                 passages[key].append(paragraph)
+                strongly[key] += strong
         untagged = set(post.untagged)
         publisher = self.publishers.get(_host(post.original_url))
         fallback = post.abstract(300)
@@ -108,7 +117,7 @@ class Tagger:
                 tags.append(Tag(key, TAGGED, passage, "category"))
             elif key in in_title:
                 tags.append(Tag(key, TAGGED, passage, "title"))
-            elif len(found) >= TAG_PARAGRAPHS:
+            elif strongly[key] >= TAG_PARAGRAPHS or len(found) >= WEAK_PARAGRAPHS:
                 tags.append(Tag(key, TAGGED, passage, f"named in {len(found)} paragraphs"))
             else:
                 tags.append(Tag(key, MENTIONED, passage, "named once"))

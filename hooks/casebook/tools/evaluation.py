@@ -45,16 +45,20 @@ class Evaluation:
     """(post, kind, term, reason) tagged although the labels do not have it."""
 
 
-def evaluate(labels: Iterable[Mapping], posts: Mapping[str, Post], tagger: Tagger) -> Evaluation:
+def evaluate(
+    labels: Iterable[Mapping], posts: Mapping[str, Post], tagger: Tagger, names: Mapping[str, str] | None = None
+) -> Evaluation:
     """Compare each labelled post's tags with its labels. Partners are labelled by name and
-    found through the vocabulary's titles and aliases; an unknown name is always a miss."""
+    found through the vocabulary's titles and aliases, or `names` (label name -> partner id);
+    an unknown name is always a miss."""
+    names = {name.casefold(): ("partners", term_id) for name, term_id in (names or {}).items()}
     counts = {(kind, strength): [0, 0, 0] for kind in KINDS for strength in ("tagged", "tagged or mentioned")}
     misses, wrong = [], []
     for label in labels:
         post = posts[label["post"]]
         tags = tagger.tag(post)
         for kind in KINDS:
-            expected = {_key(kind, name, tagger) for name in label.get(kind) or ()}
+            expected = {_key(kind, name, tagger, names) for name in label.get(kind) or ()}
             tagged = {tag.key for tag in tags if tag.key[0] == kind and tag.relation == TAGGED}
             named = {tag.key for tag in tags if tag.key[0] == kind}
             for strength, found in (("tagged", tagged), ("tagged or mentioned", named)):
@@ -68,9 +72,9 @@ def evaluate(labels: Iterable[Mapping], posts: Mapping[str, Post], tagger: Tagge
     return Evaluation({key: Score(*count) for key, count in counts.items()}, misses, wrong)
 
 
-def _key(kind: str, name: str, tagger: Tagger) -> tuple[str, str]:
+def _key(kind: str, name: str, tagger: Tagger, names: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
     """The term a label names: an id for models and lessons, a name for partners."""
     if kind != "partners":
         return (kind, name)
-    key = tagger.by_name.get(name.casefold())
+    key = names.get(name.casefold()) or tagger.by_name.get(name.casefold())
     return key if key and key[0] == kind else (kind, f"{name} {UNKNOWN}")
