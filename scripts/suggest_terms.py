@@ -1,7 +1,9 @@
-"""Print the terms a post or case study probably needs: `python scripts/suggest_terms.py FILE...`
+"""Print the terms a post or case study is tagged with, and why: `python scripts/suggest_terms.py FILE...`
 
-For each file: every lesson, partner and model whose title or an alias occurs in its text,
-with the matched phrases and counts, marked with what the file already carries."""
+For a post, what the build finds (tagging.py): each term it is *tagged* with (front matter, a
+legacy category, the title, named in several paragraphs) or only *mentions*, with the reason.
+A wrong automatic tag goes into the post's `untagged:`; a right one may go into its front
+matter. For a case study, the terms its text names, marked with those it already carries."""
 
 from __future__ import annotations
 
@@ -12,8 +14,7 @@ from pathlib import Path
 from casebook.content.case_studies import load_case_studies
 from casebook.content.posts import read_post
 from casebook.content.vocabulary import load_vocabulary
-from casebook.model import KINDS
-from casebook.tools.suggest import suggest_terms
+from casebook.tagging import TAGGED, Tagger
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,37 +28,37 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
     if problems:
         return 1
+    tagger = Tagger(terms)
     for path in args.files:
-        text, carried, problems = read_for_suggestions(path.resolve())
         print(f"{path}:")
-        for problem in problems:
-            print(f"  cannot read it: {problem}")
-        for suggestion in suggest_terms(text, terms, carried):
-            mark = "carried " if suggestion.carried else "suggest "
-            phrases = ", ".join(f"'{phrase}' ×{n}" for phrase, n in suggestion.phrases.most_common())
-            print(f"  {mark}{suggestion.term.singular:8} {suggestion.term.id}: {phrases}")
-        missing = sorted(carried - {s.term.key for s in suggest_terms(text, terms, carried)})
-        for kind, term_id in missing:
-            print(f"  carried {kind.removesuffix('s'):8} {term_id}: not named in the text")
+        for line in describe(path.resolve(), tagger):
+            print(f"  {line}")
     return 0
 
 
-def read_for_suggestions(path: Path) -> tuple[str, set[tuple[str, str]], list]:
-    """The text to search and the terms the file already carries."""
+def describe(path: Path, tagger: Tagger) -> list[str]:
+    """One line per term: how the file carries it and why."""
     if path.suffix == ".yml":
         studies, problems = load_case_studies(path.parent, ROOT)
         study = next((s for s in studies if Path(s.source).name == path.name), None)
         if study is None:
-            return "", set(), [p for p in problems if Path(p.path).name == path.name]
-        parts = [study.title, study.summary]
-        parts += [x.body for x in study.lessons] + [x.body for x in study.sections]
+            return [f"cannot read it: {p}" for p in problems if Path(p.path).name == path.name]
+        parts = [study.title, study.summary, *(x.body for x in study.lessons), *(x.body for x in study.sections)]
         parts += [b for s in study.sections for b in s.benefits + s.challenges + s.takeaways]
-        return "\n".join(parts), {(k, i) for k, i, _ in study.references}, []
+        carried = {(kind, term_id) for kind, term_id, _ in study.references}
+        named = tagger.named("\n\n".join(parts))
+        return [
+            f"{'carried ' if key in carried else 'names   '}{key[0].removesuffix('s'):8} {key[1]}"
+            for key in sorted(set(named) | carried)
+        ]
     post, problems = read_post(path, ROOT)
     if post is None:
-        return "", set(), problems
-    carried = {(kind, term_id) for kind in KINDS for term_id in getattr(post, kind)}
-    return f"{post.title}\n{post.body}\n{' '.join(post.categories + post.tags)}", carried, []
+        return [f"cannot read it: {problem}" for problem in problems]
+    lines = []
+    for tag in tagger.tag(post):
+        relation = "tagged  " if tag.relation == TAGGED else "mentions"
+        lines.append(f"{relation} {tag.key[0].removesuffix('s'):8} {tag.key[1]}: {tag.reason}")
+    return lines
 
 
 if __name__ == "__main__":

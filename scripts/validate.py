@@ -3,8 +3,9 @@
 Runs the build's own loaders and checks over the whole project (cross-file checks need every
 file) and prints each problem as `path:line:col: message (hint)`; with PATHs, only those in
 these files or folders. Exits 1 if there are problems, 0 if not. Images without alt text
-(warnings) and terms nothing uses yet (notes) are printed too, but do not change the exit
-status. `--github` prints GitHub annotations instead, which show on the pull request's lines."""
+(warnings), terms nothing uses yet and, for the posts named, the terms the build tags them
+with by itself (notes) are printed too, but do not change the exit status. `--github`
+prints GitHub annotations instead, which show on the pull request's lines."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from casebook import Problem, Settings, check_content
 from casebook.content.posts import post_files
 from casebook.model import source_name
+from casebook.tagging import TAGGED, Tagger
 from casebook.tools.annotations import annotation, in_paths, missing_alt_text
 from casebook.tools.project import read_project
 
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = {
         "error": sorted(problems, key=location),
         "warning": alt_text_warnings(project.settings),
-        "notice": list(checked.notes),
+        "notice": list(checked.notes) + (automatic_tags(checked.archive, wanted) if wanted else []),
     }
     counts = {}
     for level, items in reports.items():
@@ -58,6 +60,28 @@ def main(argv: list[str] | None = None) -> int:
             print(annotation(level, problem) if args.github else f"{LABELS[level]}{problem}")
     print(summary(counts), file=sys.stderr)
     return 1 if counts["error"] else 0
+
+
+def automatic_tags(archive, wanted: list[str]) -> list[Problem]:
+    """A note for each term a named post is tagged with although its front matter does not
+    say so: for the contributor to keep, write down, or take back with `untagged:`."""
+    tagger = Tagger(archive.terms)
+    notes = []
+    for post in archive.posts + archive.pages:
+        if not in_paths(Problem(post.source, None, ""), wanted):
+            continue
+        for tag in tagger.tag(post):
+            if tag.relation == TAGGED and tag.reason != "front matter":
+                kind, term_id = tag.key
+                notes.append(
+                    Problem(
+                        post.source,
+                        post.lines.get("title", 1),
+                        f"tagged with the {kind.removesuffix('s')} '{term_id}' ({tag.reason})",
+                        f"if it is wrong, add it to `untagged:`; if right, you may add it to `{kind}:`",
+                    )
+                )
+    return notes
 
 
 def alt_text_warnings(settings: Settings) -> list[Problem]:

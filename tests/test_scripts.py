@@ -12,7 +12,7 @@ from casebook.content.posts import parse_post, read_term_ids
 from casebook.model import Problem
 from casebook.tools.annotations import annotation, in_paths, missing_alt_text
 from casebook.tools.project import documentation_urls, read_config
-from scripts import new_case_study, new_post, validate
+from scripts import new_case_study, new_post, suggest_terms, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,6 +89,25 @@ def test_warnings_and_notes_do_not_change_the_exit_status(project, capsys, monke
     assert capsys.readouterr().out.splitlines() == [
         "warning: posts/2015-01-01-a.md:5:3: an image without alt text"
         " (write what the image shows between the brackets: ![...](...))"
+    ]
+
+
+def test_validate_notes_what_a_named_post_is_tagged_with_by_itself(project, capsys, monkeypatch):
+    monkeypatch.chdir(project.root)
+    project.write(
+        "posts/2015-01-01-a.md",
+        "---\ntitle: Brigade news\nmodels: [fellowship]\nuntagged: [code-for-germany]\n---\nCode for Germany.\n\nCode for Germany.\n",
+    )
+    assert run(validate.main, project, "posts/2015-01-01-a.md") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "note: posts/2015-01-01-a.md:2: tagged with the model 'brigade' (title)"
+        " (if it is wrong, add it to `untagged:`; if right, you may add it to `models:`)"
+    ]
+    assert suggest_terms.main(["posts/2015-01-01-a.md"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "posts/2015-01-01-a.md:",
+        "  tagged   model    brigade: title",
+        "  tagged   model    fellowship: front matter",
     ]
 
 
