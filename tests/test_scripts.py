@@ -94,10 +94,8 @@ def test_warnings_and_notes_do_not_change_the_exit_status(project, capsys, monke
 
 def test_validate_notes_what_a_named_post_is_tagged_with_by_itself(project, capsys, monkeypatch):
     monkeypatch.chdir(project.root)
-    project.write(
-        "posts/2015-01-01-a.md",
-        "---\ntitle: Brigade news\nmodels: [fellowship]\nuntagged: [code-for-germany]\n---\nCode for Germany.\n\nCode for Germany.\n",
-    )
+    front = "title: Brigade news\nmodels: [fellowship]\nuntagged: [code-for-germany]"
+    project.write("posts/2015-01-01-a.md", f"---\n{front}\n---\nCode for Germany.\n\nCode for Germany.\n")
     assert run(validate.main, project, "posts/2015-01-01-a.md") == 0
     assert capsys.readouterr().out.splitlines() == [
         "note: posts/2015-01-01-a.md:2: tagged with the model 'brigade' (title)"
