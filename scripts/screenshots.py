@@ -18,6 +18,10 @@ PAGES = {
     "post": "blog/2018/11/repost-civic-tech/",
     "case-study": "case-studies/cfa-first-international-partnerships/",
     "term": "partners/code-for-mexico-city/",
+    "partner": "partners/city-of-oakland/",
+    "largest-term": "models/fellowship/",
+    "mentions": "models/fellowship/#mentioned",
+    "partners": "partners/",
     "matrix": "matrix/",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
