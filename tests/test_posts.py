@@ -1,5 +1,6 @@
 """Reading posts in their legacy dialects, and the problems bad front matter gives."""
 
+import base64
 import datetime as dt
 from pathlib import Path
 
@@ -201,3 +202,29 @@ def test_every_problem_of_every_file_in_one_run(tmp_path):
 )
 def test_summaries_and_passages_read_as_plain_text(markup, text):
     assert plain_text(markup) == text
+
+
+# Jekyll's own rules, which legacy exports rely on.
+
+
+def test_a_jekyll_file_name_may_have_one_digit_months_and_days():
+    post, problems = parse_post("---\ntitle: Hello\n---\nText\n", "posts/2013-2-1-hello-there.md")
+    assert problems == [] and post.published.date() == dt.date(2013, 2, 1) and post.slug == "hello-there"
+
+
+def test_jekyll_reads_singular_category_and_tag_and_splits_a_plural_string():
+    post, problems = parse_post("---\ntitle: A\ndate: 2013-01-01\ncategory: Civic Hacking\ntag: boston\n---\n", "x.md")
+    assert problems == [] and post.categories == ("Civic Hacking",) and post.tags == ("boston",)
+    post, problems = parse_post("---\ntitle: A\ndate: 2013-01-01\ntags: open data\n---\n", "x.md")
+    assert problems == [] and post.tags == ("open", "data")
+
+
+def test_a_title_written_by_ruby_as_binary_is_read_as_its_text():
+    encoded = base64.b64encode("Código para la Ciudad — “abierto”".encode()).decode()
+    post, problems = parse_post(f"---\ntitle: !binary |-\n  {encoded}\ndate: 2013-01-01\n---\nText\n", "x.md")
+    assert problems == [] and post.title == "Código para la Ciudad — “abierto”"
+    post, problems = parse_post("---\ntitle: !binary |-\n  ////\ndate: 2013-01-01\n---\nText\n", "x.md")
+    assert post is None and [str(p) for p in problems] == [
+        "x.md:2: the front matter is not valid YAML: the !binary value is not base64 of UTF-8 text"
+        " (write the value as plain text instead)"
+    ]

@@ -34,6 +34,8 @@ CANONICAL_FIELDS = (
     "layout",
 )
 LEGACY_FIELDS = (
+    "category",
+    "tag",
     "id",
     "guid",
     "permalink",
@@ -55,7 +57,9 @@ LEGACY_FIELDS = (
     "description",
 )
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FILE_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+FILE_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
+"""Jekyll's post file names: `2013-12-01-slug`, and `2013-12-1-slug` too, as Jekyll reads them."""
+JEKYLL_SINGULARS = {"category": "categories", "tag": "tags"}
 MORE_SEPARATOR = "<!--more-->"
 
 
@@ -65,7 +69,7 @@ def normalise_front_matter(meta: dict, file_name: str, body: str) -> tuple[dict,
     aliases from every dialect add up."""
     raw: dict[str, tuple[str | None, object]] = {}
     aliases: list[tuple[str, object]] = []
-    for dialect in (from_canonical, from_medium, from_wordpress, from_file_name):
+    for dialect in (from_jekyll, from_canonical, from_medium, from_wordpress, from_file_name):
         for name, (key, value) in dialect(meta, file_name).items():
             if name == "aliases":
                 aliases.append((key, value))
@@ -118,6 +122,9 @@ def normalise_front_matter(meta: dict, file_name: str, body: str) -> tuple[dict,
 def from_canonical(meta: dict, file_name: str) -> dict:
     """The canonical front matter documented in CONTRIBUTING.md."""
     picked = {name: (name, meta.get(name)) for name in CANONICAL_FIELDS if name in meta}
+    for name in JEKYLL_SINGULARS.values():  # Jekyll splits a plural written as one string on spaces
+        if isinstance(meta.get(name), str):
+            picked[name] = (name, meta[name].split())
     if "date" in picked:
         picked["published"] = picked.pop("date")
     if "layout" in picked:
@@ -166,11 +173,26 @@ def from_wordpress(meta: dict, file_name: str) -> dict:
 def from_file_name(meta: dict, file_name: str) -> dict:
     """Jekyll's `YYYY-MM-DD-slug.md`: the date and the slug of posts that do not give them."""
     stem = file_name.rsplit(".", 1)[0]
-    match = FILE_DATE.match(stem)
-    picked = {"slug": (None, slugify(match.group(2) if match else stem))}
-    if match:
-        picked["published"] = (None, match.group(1))
+    dated = file_date(stem)
+    picked = {"slug": (None, slugify(dated[1] if dated else stem))}
+    if dated:
+        picked["published"] = (None, dated[0])
     return picked
+
+
+def file_date(stem: str) -> tuple[str, str] | None:
+    """(`YYYY-MM-DD`, slug) of a Jekyll post file name without its suffix, or None."""
+    match = FILE_DATE.match(stem)
+    if not match:
+        return None
+    year, month, day, slug = match.groups()
+    return f"{year}-{int(month):02}-{int(day):02}", slug
+
+
+def from_jekyll(meta: dict, file_name: str) -> dict:
+    """Jekyll's singular `category:` and `tag:`, which it reads as `categories` and `tags` (ahead
+    of them, when a post has both)."""
+    return {plural: (singular, meta[singular]) for singular, plural in JEKYLL_SINGULARS.items() if singular in meta}
 
 
 def wordpress_base(guid: object) -> str:

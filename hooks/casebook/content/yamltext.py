@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
 from pathlib import Path
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
+from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 
@@ -39,14 +41,18 @@ MAX_DEPTH = 50
 """Deepest nesting of lists and mappings accepted: real files stay under 10, and PyYAML
 recurses once per level (a few hundred levels exhaust Python's stack)."""
 ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
-"""Explicit tags accepted: none, or `!!str`. Others (`!!timestamp`, `!!binary`, `!!set`...)
-build values our checks do not expect, and some raise errors that are not YAML errors."""
+"""Explicit tags accepted: none, or `!!str`. Others (`!!timestamp`, `!!set`...) build values
+our checks do not expect, and some raise errors that are not YAML errors."""
+BINARY_TAGS = ("!binary", "tag:yaml.org,2002:binary")
+"""Text as base64, the way Ruby's YAML (and so Jekyll exports) writes strings it takes for
+binary: read as the UTF-8 text it encodes, as Jekyll reads it."""
 HINTS = {
     ALIAS_MESSAGE: "write the value out in full instead of pointing to it",
     "tab": "indent with spaces: YAML does not allow tabs there",
     "tag": "remove the tag and write the value as plain text",
     "depth": "flatten the data: nothing in these files needs that many levels",
     "duplicate": "remove one of the two, or merge them",
+    "binary": "write the value as plain text instead",
 }
 
 
@@ -61,6 +67,8 @@ class _Rules(Composer):
             event = self.peek_event()
             raise yaml.composer.ComposerError(None, None, ALIAS_MESSAGE, event.start_mark)
         event = self.peek_event()
+        if isinstance(event, ScalarEvent) and event.tag in BINARY_TAGS:
+            return _binary_text(super().compose_node(parent, index))
         if isinstance(event, NodeEvent) and getattr(event, "tag", None) not in ALLOWED_TAGS:
             message = f"the YAML tag {event.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed here"
             raise yaml.composer.ComposerError(None, None, message, event.start_mark)
@@ -85,6 +93,16 @@ class _Rules(Composer):
                     message = f"the key '{key.value}' appears twice (first on line {first.start_mark.line + 1})"
                     raise yaml.composer.ComposerError(None, None, message, key.start_mark)
         return node
+
+
+def _binary_text(node: ScalarNode) -> ScalarNode:
+    """A `!binary` scalar as the text its base64 encodes."""
+    try:
+        text = base64.b64decode("".join(node.value.split()), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        message = "the !binary value is not base64 of UTF-8 text"
+        raise yaml.composer.ComposerError(None, None, message, node.start_mark) from None
+    return ScalarNode("tag:yaml.org,2002:str", text, node.start_mark, node.end_mark, style="'")
 
 
 _Rules.yaml_implicit_resolvers = {
@@ -170,7 +188,13 @@ def _load(loader: yaml.BaseLoader) -> tuple[object, Node | None]:
 def _hint(message: str) -> str:
     if message == ALIAS_MESSAGE:
         return HINTS[ALIAS_MESSAGE]
-    for word, hint in (("'\\t'", "tab"), ("YAML tag", "tag"), ("levels deep", "depth"), ("appears twice", "duplicate")):
+    for word, hint in (
+        ("'\\t'", "tab"),
+        ("YAML tag", "tag"),
+        ("levels deep", "depth"),
+        ("appears twice", "duplicate"),
+        ("!binary", "binary"),
+    ):
         if word in message:
             return HINTS[hint]
     return ""

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import ftfy
 
-from ..content.dialects import FILE_DATE, legacy_paths
+from ..content.dialects import file_date, legacy_paths
 from ..urls import href, link
 
 # Kinds of notes of the repairs; the importer adds its own.
@@ -100,10 +100,10 @@ class Here:
 def jekyll_paths(file_name: str) -> tuple[str, ...]:
     """The URLs Jekyll gives a post file `YYYY-MM-DD-slug.md`: `/YYYY/MM/DD/slug/` (pretty) and
     `/YYYY/MM/DD/slug.html` (the default); none for a file name without a date."""
-    match = FILE_DATE.match(file_name.rsplit(".", 1)[0])
-    if not match:
+    dated = file_date(file_name.rsplit(".", 1)[0])
+    if not dated:
         return ()
-    day, slug = match.group(1).replace("-", "/"), match.group(2)
+    day, slug = dated[0].replace("-", "/"), dated[1]
     try:
         return legacy_paths([f"/{day}/{slug}/", f"/{day}/{slug}.html"])
     except ValueError:
