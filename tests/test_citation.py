@@ -230,10 +230,12 @@ def test_the_case_study_shows_apa_and_chicago_and_links_its_downloads(real_site)
     assert f"{STUDY_URL} Cite as: {APA}{STUDY_URL}" in top  # for print, at the top
     for name in ("cite.bib", "cite.ris", "cite.json"):
         assert f'href="{name}"' in html and (real_site / "case-studies" / STUDY["slug"] / name).is_file()
-    # The PDF link is in the page; pdf.css, which `make pdf` writes with the PDF, shows it.
+    # The PDF link is in the page, hidden: the build's pdf.css leaves it so, and `make pdf`
+    # replaces that file with the rule that shows it once the PDF exists.
     assert f'<span class="casebook-pdf"> · <a href="{STUDY["slug"]}.pdf">PDF</a></span>' in html
     assert '<link rel="stylesheet" href="pdf.css">' in html
-    assert not list(real_site.rglob("*.pdf")) and not list(real_site.rglob("pdf.css"))
+    pdf_css = real_site / "case-studies" / STUDY["slug"] / "pdf.css"
+    assert not list(real_site.rglob("*.pdf")) and "display" not in pdf_css.read_text(encoding="utf-8")
 
 
 def test_every_post_has_tags_and_downloads_but_no_formatted_citation(real_site):

@@ -835,6 +835,7 @@ def test_the_manifest_of_the_real_site_accounts_for_every_source(real_site):
     assert sources["case_studies/cfa-first-international-partnerships.yml"]["urls"] == [
         "case-studies/cfa-first-international-partnerships/",
         *(f"case-studies/cfa-first-international-partnerships/cite.{kind}" for kind in ("bib", "json", "ris")),
+        "case-studies/cfa-first-international-partnerships/pdf.css",
     ]
     assert "lessons/keep-it-simple/" in sources["taxonomy.yml"]["urls"]
     assert sources["docs/about/index.md"]["urls"] == ["about/"]

@@ -14,6 +14,10 @@ from ..settings import Settings
 from .citation import CITE_FILES, PDF_CSS, STYLES, citation_files, citation_tags, format_citation
 from .outputs import DRAFT, FILE, Output
 
+PDF_NOT_MADE = (
+    "/* The case study's PDF is not made yet, so its link stays hidden: `make pdf` prints it\n"
+    "   beside this file and replaces this file with the rule that shows the link. */\n"
+)
 SCHEMA_TYPES = {"post": "BlogPosting", "page": "WebPage", "case study": "Article"}
 """The schema.org type of each kind of entry."""
 SEARCH_WEIGHTS = {"Case study": 4}
@@ -74,6 +78,8 @@ def citation(
     line = entry.lines.get("slug")
     files = {folder + name: Output(text, place, entry.source, line) for name, text in citation_files(record).items()}
     pdf = f"{entry.slug}.pdf" if with_pdf else ""
+    if pdf:  # the page asks for it on every build: `make pdf` replaces it once the PDF exists
+        files[folder + PDF_CSS] = Output(PDF_NOT_MADE, place, entry.source, line)
     cite = {
         "url": record["URL"],
         "styles": [
