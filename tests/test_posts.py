@@ -228,3 +228,18 @@ def test_a_title_written_by_ruby_as_binary_is_read_as_its_text():
         "x.md:2: the front matter is not valid YAML: the !binary value is not base64 of UTF-8 text"
         " (write the value as plain text instead)"
     ]
+
+
+def test_characters_that_are_not_text_are_refused_where_they_are():
+    """No page, feed or search record can carry them (feedgen refused them with a traceback)."""
+    cases = {
+        '---\ntitle: "a\\x01b"\ndate: 2013-01-01\n---\nText\n': "x.md:2: 'title' holds the character U+0001",
+        '---\ntitle: "a\\ud800b"\ndate: 2013-01-01\n---\nText\n': "x.md:2: 'title' holds the character U+D800",
+        '---\ntitle: A\ndate: 2013-01-01\nauthors: ["\\uFFFE"]\n---\n': "x.md:4: 'authors' holds the character U+FFFE",
+        "---\ntitle: A\ndate: 2013-01-01\n---\nText\n\nx\x00y\n": "x.md:7: the text holds the character U+0000",
+    }
+    for text, expected in cases.items():
+        post, problems = parse_post(text, "x.md")
+        assert post is None and [str(p) for p in problems] == [
+            f"{expected}, which is not text (delete it: it is not text, often a leftover of a copy and paste)"
+        ]

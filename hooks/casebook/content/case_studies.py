@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from ..model import CasePartner, CaseStudy, Figure, Finding, Funding, Lesson, Problem, Section, source_name
 from ..urls import is_web_url
-from .limits import DENSE_HINT, MAX_MARKS, dense_markup
+from .limits import DENSE_HINT, MAX_MARKS, NOT_TEXT_HINT, dense_markup, not_text
 from .schema import check_against_schema, did_you_mean, load_validator
 from .yamltext import MAX_YAML_BYTES, SourceError, YamlError, locate, parse_yaml, read_source
 
@@ -128,6 +128,10 @@ def check_text(data, problem) -> list[Problem]:
             problems.append(problem(path, "raw HTML is not allowed in a case study", RAW_HTML_HINT))
         elif dense_markup(text):
             problems.append(problem(path, f"a paragraph here has more than {MAX_MARKS} Markdown marks", DENSE_HINT))
+        elif not_text(text):
+            problems.append(
+                problem(path, f"the text holds the character {not_text(text)}, which is not text", NOT_TEXT_HINT)
+            )
     return problems
 
 

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..text import plain_text, slugify
 from ..urls import is_web_url
-from .limits import DENSE_HINT, MAX_MARKS, dense_markup
+from .limits import DENSE_HINT, MAX_MARKS, NOT_TEXT_HINT, dense_markup, not_text
 from .yamltext import parse_datetime
 
 CANONICAL_FIELDS = (
@@ -89,10 +89,16 @@ def normalise_front_matter(meta: dict, file_name: str, body: str) -> tuple[dict,
             fields["aliases"] += tuple(a for a in legacy_paths(value) if a not in fields["aliases"])
         except ValueError as error:
             problems.append((key, f"'{key}' {error}", HINTS["aliases"]))
-    for name in ("title", "summary", "authors", "categories", "tags"):
+    for name in ("title", "summary", "authors", "categories", "tags", "image", "original_url", "canonical_url"):
         texts = fields.get(name, ())
-        if any(dense_markup(text) for text in ((texts,) if isinstance(texts, str) else texts)):
+        texts = (texts,) if isinstance(texts, str) else texts
+        if any(dense_markup(text) for text in texts):
             problems.append((raw[name][0], f"'{raw[name][0]}' has more than {MAX_MARKS} Markdown marks", DENSE_HINT))
+        bad = next((not_text(text) for text in texts if not_text(text)), "")
+        if bad:
+            problems.append(
+                (raw[name][0], f"'{raw[name][0]}' holds the character {bad}, which is not text", NOT_TEXT_HINT)
+            )
     problems += misspelt_fields(meta)
     if "title" not in raw:
         problems.append((None, "the post has no title", "add a line `title: ...` to the front matter"))

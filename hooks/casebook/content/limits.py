@@ -61,6 +61,12 @@ def check_body(body: str) -> list[tuple[int, str, str]]:
     if run:
         line = body.count("\n", 0, run.start()) + 1
         problems.append((line, f"a run of more than {MAX_EMPHASIS_RUN} * or _ marks", "shorten it"))
+    bad = NOT_TEXT.search(body)
+    if bad:
+        line = body.count("\n", 0, bad.start()) + 1
+        problems.append(
+            (line, f"the text holds the character {not_text(bad.group())}, which is not text", NOT_TEXT_HINT)
+        )
     dense = dense_markup(body)
     if dense:
         problems.append((dense, f"a paragraph with more than {MAX_MARKS} Markdown or HTML marks", DENSE_HINT))
@@ -80,6 +86,18 @@ def check_body(body: str) -> list[tuple[int, str, str]]:
 
 def _has_markdown_attribute(tag: str) -> bool:
     return re.search(r"\smarkdown\b", _QUOTED.sub('""', tag), re.I) is not None
+
+
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 does not allow (control characters, lone surrogates, U+FFFE, U+FFFF):
+no page, feed or search record can carry them, so a source holding one is refused."""
+NOT_TEXT_HINT = "delete it: it is not text, often a leftover of a copy and paste"
+
+
+def not_text(text: str) -> str:
+    """How the first character of `text` that is not text is written (`U+0000`), or ""."""
+    found = NOT_TEXT.search(text)
+    return f"U+{ord(found.group()):04X}" if found else ""
 
 
 DENSE_HINT = "split it into paragraphs, or remove repeated marks: Markdown slows down on such text"

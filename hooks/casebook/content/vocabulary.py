@@ -8,7 +8,7 @@ from pathlib import Path
 from ..model import KINDS, CaseStudy, Post, Problem, Term, source_name
 from ..urls import is_web_url
 from .case_studies import KEY_HINT, non_text_keys, strings
-from .limits import DENSE_HINT, MAX_MARKS, dense_markup
+from .limits import DENSE_HINT, MAX_MARKS, NOT_TEXT_HINT, dense_markup, not_text
 from .schema import check_against_schema, did_you_mean, load_validator
 from .yamltext import MAX_YAML_BYTES, SourceError, YamlError, locate, parse_yaml, read_source
 
@@ -39,6 +39,11 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
         problem(path, f"a paragraph here has more than {MAX_MARKS} Markdown marks", DENSE_HINT)
         for path, text in strings(data)
         if dense_markup(text)
+    ]
+    problems += [
+        problem(path, f"the text holds the character {not_text(text)}, which is not text", NOT_TEXT_HINT)
+        for path, text in strings(data)
+        if not_text(text)
     ]
     if problems:
         return (), problems
