@@ -43,7 +43,7 @@ def print_report(report: ImportReport, verbose: bool) -> None:
     print(
         f"Read {len(report.read)} files: {len(report.written)} posts written ({len(report.drafts)} drafts), "
         f"{len(report.updated)} updated with legacy URLs, {len(report.unchanged)} already in the output folder, "
-        f"{len(report.failures)} could not be converted."
+        f"{len(report.skipped)} skipped (not posts), {len({p.path for p in report.failures})} could not be converted."
     )
     for title, repairs in (("Repairs", True), ("Warnings", False)):
         counts = report.counts(repairs)

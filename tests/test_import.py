@@ -202,17 +202,19 @@ def test_command_line_summary_and_exit_status(tmp_path, capsys):
     (source / "2015-01-02-broken.md").write_text("---\ntitle: x\nauthor: [unclosed\n---\n")
     (source / "2015-01-03-untitled.md").write_text("---\nlayout: post\n---\nText\n")
     (source / "2015-01-04-latin.md").write_bytes("---\ntitle: caf\xe9\n---\n".encode("latin-1"))
+    (source / "2015-01-05-donate.md").write_text("---\ntitle: Donate\nlayout: nav_menu_item\n---\n")
     (source / "notes.txt").write_text("not a post")
     assert main([str(source), "--out", str(tmp_path / "posts")]) == 1
     out, err = capsys.readouterr()
     assert out.splitlines() == [
-        "Read 4 files: 1 posts written (0 drafts), 0 updated with legacy URLs, 0 already in the output folder,"
-        " 3 could not be converted.",
+        "Read 5 files: 1 posts written (0 drafts), 0 updated with legacy URLs, 0 already in the output folder,"
+        " 1 skipped (not posts), 3 could not be converted.",
         "Repairs:",
         "       1  link repaired",
         "Warnings:",
-        "       1  not a post",
+        "       2  not a post",
         "not a post: _posts/notes.txt: skipped: not a post file",
+        "not a post: _posts/2015-01-05-donate.md: skipped: a WordPress nav_menu_item, not a post or a page",
     ]
     assert [line.split(":")[1].strip() for line in err.splitlines()] == [
         "_posts/2015-01-02-broken.md",

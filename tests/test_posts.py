@@ -243,3 +243,11 @@ def test_characters_that_are_not_text_are_refused_where_they_are():
         assert post is None and [str(p) for p in problems] == [
             f"{expected}, which is not text (delete it: it is not text, often a leftover of a copy and paste)"
         ]
+
+
+def test_the_tags_ruby_writes_on_plain_values_are_read_as_the_values():
+    text = "---\ntitle: !ruby/string 'Hello'\ndate: 2013-01-01\ncategories: !ruby/array:Array\n- News\n---\nText\n"
+    post, problems = parse_post(text, "x.md")
+    assert problems == [] and post.title == "Hello" and post.categories == ("News",)
+    post, problems = parse_post("---\ntitle: !ruby/object:Foo\n  a: 1\n---\n", "x.md")
+    assert post is None and "the YAML tag !ruby/object:Foo is not allowed here" in str(problems[0])

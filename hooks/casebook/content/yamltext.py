@@ -43,6 +43,10 @@ recurses once per level (a few hundred levels exhaust Python's stack)."""
 ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
 """Explicit tags accepted: none, or `!!str`. Others (`!!timestamp`, `!!set`...) build values
 our checks do not expect, and some raise errors that are not YAML errors."""
+RUBY_PLAIN = re.compile(r"^!ruby/(?:string|str|sym|symbol|array|hash|hash-with-ivars)(?::[\w:]+)?$")
+"""Tags Ruby's YAML (Psych) writes on plain values in Jekyll exports (`!ruby/string`,
+`!ruby/hash:ActiveSupport::HashWithIndifferentAccess`...): read as the plain value, as Jekyll
+reads them. Objects (`!ruby/object:...`) stay refused."""
 BINARY_TAGS = ("!binary", "tag:yaml.org,2002:binary")
 """Text as base64, the way Ruby's YAML (and so Jekyll exports) writes strings it takes for
 binary: read as the UTF-8 text it encodes, as Jekyll reads it."""
@@ -69,6 +73,8 @@ class _Rules(Composer):
         event = self.peek_event()
         if isinstance(event, ScalarEvent) and event.tag in BINARY_TAGS:
             return _binary_text(super().compose_node(parent, index))
+        if isinstance(event, NodeEvent) and RUBY_PLAIN.match(getattr(event, "tag", None) or ""):
+            event.tag = None  # the plain string, list or mapping under it
         if isinstance(event, NodeEvent) and getattr(event, "tag", None) not in ALLOWED_TAGS:
             message = f"the YAML tag {event.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed here"
             raise yaml.composer.ComposerError(None, None, message, event.start_mark)

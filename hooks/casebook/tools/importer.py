@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import frontmatter
 import yaml
 
 from ..content.dialects import legacy_paths
 from ..content.posts import MAX_POST_BYTES, POST_SUFFIXES, parse_post, read_post
-from ..content.yamltext import SourceError, read_source
+from ..content.yamltext import SourceError, parse_yaml, read_source
 from ..model import Post, Problem, source_name
 from ..text import slugify
 from .repair import (
@@ -51,6 +52,25 @@ TITLE_MARKUP = "title markup removed"
 REPAIRS = frozenset({LINK_TO_POST, LINK_REPAIRED, LIQUID_RESOLVED, CAPTION, UNINDENTED, TITLE_MARKUP, MOJIBAKE})
 
 TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+NOT_CONTENT = frozenset(
+    "attachment revision nav_menu_item custom_css customize_changeset oembed_cache user_request wp_block"
+    " wp_template wp_template_part wp_global_styles wp_navigation wp_font_family wp_font_face".split()
+)
+"""WordPress's own post types that are not content (media, revisions, menu items, theme
+settings), which a whole-site export writes as `layout:` or `type:`: skipped, and reported."""
+
+
+def wordpress_type(text: str) -> str:
+    """The WordPress post type a file's front matter gives (`type:`, else `layout:`), or ""."""
+    if not text.startswith("---"):
+        return ""
+    try:
+        meta = parse_yaml(frontmatter.YAMLHandler().split(text.replace("\r\n", "\n"))[0])[0]
+    except ValueError:
+        return ""  # parse_post reports it
+    if not isinstance(meta, dict):
+        return ""
+    return str(meta.get("type") or meta.get("layout") or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +87,8 @@ class ImportReport:
     """The written files that are drafts (unpublished or password-protected at the source)."""
     unchanged: tuple[str, ...] = ()
     """Source files whose post is already in the output folder with all its legacy URLs."""
+    skipped: tuple[str, ...] = ()
+    """Source files that are not posts (WordPress menu items, attachments, revisions...)."""
     notes: tuple[Note, ...] = ()
     failures: tuple[Problem, ...] = ()
     """Every file that could not be converted, with the reason."""
@@ -111,7 +133,10 @@ def import_posts(sources: list[Path], out: Path, origin: str = "") -> ImportRepo
         updated=tuple(updated),
         drafts=tuple(drafts),
         unchanged=tuple(unchanged),
-        notes=tuple(skipped + [n for n in read_notes if n.source in sources_kept] + plan_notes + notes),
+        skipped=tuple(n.source for n in read_notes if n.kind == NOT_A_POST),
+        notes=tuple(
+            skipped + [n for n in read_notes if n.source in sources_kept or n.kind == NOT_A_POST] + plan_notes + notes
+        ),
         failures=tuple(failures),
     )
 
@@ -156,6 +181,10 @@ def read_incoming(files: list[Path], root: Path, origin: str = "") -> tuple[list
             text, fixed = fix_mojibake(read_source(path, MAX_POST_BYTES), source)
         except SourceError as error:
             failures.append(Problem(source, error.line, str(error), error.hint))
+            continue
+        kind = wordpress_type(text)
+        if kind in NOT_CONTENT:
+            notes.append(Note(NOT_A_POST, source, f"skipped: a WordPress {kind}, not a post or a page"))
             continue
         post, problems = parse_post(text, source)
         notes += fixed
