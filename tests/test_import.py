@@ -435,3 +435,19 @@ def test_the_208_post_sample_imports_and_builds_strict(project):
 
     again = import_posts([SAMPLE], project.root / "posts")
     assert (again.written, len(again.unchanged)) == ((), 208)
+
+
+def test_a_post_republished_days_later_with_the_same_text_is_one_post(tmp_path):
+    """Seed 004 and its original on its author's blog: the same title two days apart, the same text."""
+    body = "With September comes rhythms of Autumn, falling leaves and a return to school. " * 5
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "2023-09-03-vision.md").write_text(f"---\ntitle: A Vision\ndate: 2023-09-03\n---\n{body}\n")
+    source = tmp_path / "_posts"
+    source.mkdir()
+    (source / "2023-09-05-a-vision.md").write_text(f"---\ntitle: A Vision\n---\n{body} One more line.\n")
+    (source / "2023-09-06-a-vision.md").write_text("---\ntitle: A Vision\n---\nAnother text altogether.\n")
+    report = import_posts([source], tmp_path / "posts")
+    assert report.updated == ("posts/2023-09-03-vision.md",)
+    assert "/2023/09/05/a-vision/" in (tmp_path / "posts" / "2023-09-03-vision.md").read_text()
+    assert report.written == ("posts/2023-09-06-a-vision.md",)  # same title, other text: another post
+    assert [n.source for n in report.notes if n.kind == DUPLICATE] == ["_posts/2023-09-05-a-vision.md"]

@@ -10,6 +10,7 @@ e-mails and passwords stay out of the repository. Nothing here prints or knows M
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections import Counter
@@ -24,7 +25,7 @@ from ..content.dialects import legacy_paths
 from ..content.posts import MAX_POST_BYTES, POST_SUFFIXES, parse_post, read_post
 from ..content.yamltext import SourceError, parse_yaml, read_source
 from ..model import Post, Problem, source_name
-from ..text import slugify
+from ..text import plain_text, slugify
 from .repair import (
     CAPTION,
     LINK_REPAIRED,
@@ -52,6 +53,9 @@ TITLE_MARKUP = "title markup removed"
 REPAIRS = frozenset({LINK_TO_POST, LINK_REPAIRED, LIQUID_RESOLVED, CAPTION, UNINDENTED, TITLE_MARKUP, MOJIBAKE})
 
 TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+SAME_POST_DAYS = 7
+SAME_TEXT = 0.9
+"""How close two posts' texts must be, as a difflib ratio, to be one post published twice."""
 NOT_CONTENT = frozenset(
     "attachment revision nav_menu_item custom_css customize_changeset oembed_cache user_request wp_block"
     " wp_template wp_template_part wp_global_styles wp_navigation wp_font_family wp_font_face".split()
@@ -239,10 +243,23 @@ def plan_import(
 
 
 def same_post(post: Post, other: Post) -> bool:
-    """Whether two records are one post: a shared legacy URL, or the same title on the same day."""
+    """Whether two records are one post: a shared legacy URL, the same title on the same day, or
+    the same title within `SAME_POST_DAYS` days with nearly the same text (a post republished
+    elsewhere: a blog's post reposted on another site two days later)."""
     if set(post.aliases) & set(other.aliases):
         return True
-    return post.date == other.date and slugify(post.title) == slugify(other.title)
+    if slugify(post.title) != slugify(other.title) or abs((post.date - other.date).days) > SAME_POST_DAYS:
+        return False
+    return post.date == other.date or _similar(post.body, other.body)
+
+
+def _similar(text: str, other: str) -> bool:
+    """Whether two bodies read nearly the same, as plain text (`SAME_TEXT` of it in common)."""
+    first, second = (" ".join(plain_text(t, len(t) + 1).lower().split()) for t in (text, other))
+    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= SAME_TEXT and matcher.quick_ratio() >= SAME_TEXT and matcher.ratio() >= SAME_TEXT
+    )
 
 
 def unique_slug(post: Post, taken_urls: set[str], taken_names: set[str]) -> Post:
