@@ -99,15 +99,6 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
     return tuple(terms), problems
 
 
-def alias_map(terms: tuple[Term, ...]) -> dict[str, tuple[str, str]]:
-    """Lower-cased titles, ids and aliases -> term key, to map legacy categories and tags."""
-    names = {}
-    for term in terms:
-        for name in (term.id, term.title, *term.aliases):
-            names.setdefault(name.casefold(), term.key)
-    return names
-
-
 def check_references(
     posts: list[Post],
     studies: list[CaseStudy],

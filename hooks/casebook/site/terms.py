@@ -183,14 +183,3 @@ def _by_source(evidence) -> list[tuple[str, str, list[Evidence]]]:
     for item in evidence:
         groups.setdefault(item.src_uri, []).append(item)
     return [(items[0].source_title, src_uri, items) for src_uri, items in groups.items()]
-
-
-def _terms_of(archive: Archive, src_uri: str) -> dict[str, list[Term]]:
-    terms = archive.term_by_key
-    keys = archive.entry_terms.get(src_uri, ())
-    return {kind: [terms[k] for k in keys if k[0] == kind] for kind in KINDS}
-
-
-def _related(archive: Archive, src_uri: str) -> list:
-    entries = archive.entries
-    return [entries[uri] for uri in archive.related.get(src_uri, ()) if uri in entries]
