@@ -18,7 +18,8 @@ from .templates import Render
 
 MATRIX = "matrix.md"
 MATRIX_ROWS = 30
-"""The most rows a table of the matrix shows: those with the most entries."""
+MATRIX_COLUMNS = 20
+"""The most rows and columns a table of the matrix shows: those with the most entries."""
 NEIGHBOURS = 12
 """The most terms of each kind a term page lists as carried together with it."""
 ORG_KINDS = {
@@ -98,24 +99,31 @@ def render_terms(archive: Archive, render: Render, settings: Settings) -> list[t
 
 
 def _matrix(archive: Archive, rows: str, columns: str, title: str) -> dict:
-    """Counts of items tagged with both a row term and a column term: the `MATRIX_ROWS` rows
-    with the most, in the vocabulary's order; empty rows and columns left out."""
+    """Counts of items tagged with both a row term and a column term: the `MATRIX_ROWS` rows and
+    `MATRIX_COLUMNS` columns with the most, in the vocabulary's order; empty ones left out."""
     row_terms = [t for t in archive.terms if t.kind == rows]
     column_terms = [t for t in archive.terms if t.kind == columns]
     cells = {(r.key, c.key): archive.together.get(r.key, {}).get(c.key, 0) for r in row_terms for c in column_terms}
-    totals = {r.key: sum(cells[r.key, c.key] for c in column_terms) for r in row_terms}
-    shown = {r.key for r in sorted(row_terms, key=lambda r: -totals[r.key])[:MATRIX_ROWS] if totals[r.key]}
-    row_terms = [r for r in row_terms if r.key in shown]
-    column_terms = [c for c in column_terms if any(cells[r.key, c.key] for r in row_terms)]
-    left_out = sum(1 for total in totals.values() if total) - len(row_terms)
+    row_totals = {r.key: sum(cells[r.key, c.key] for c in column_terms) for r in row_terms}
+    shown_rows = _most(row_terms, row_totals, MATRIX_ROWS)
+    column_totals = {c.key: sum(cells[r.key, c.key] for r in shown_rows) for c in column_terms}
+    shown_columns = _most(column_terms, column_totals, MATRIX_COLUMNS)
     return {
         "title": title,
-        "rows": row_terms,
-        "columns": column_terms,
+        "rows": shown_rows,
+        "columns": shown_columns,
         "cells": cells,
-        "left_out": left_out,
         "kind": rows,
+        "left_out": sum(1 for total in row_totals.values() if total) - len(shown_rows),
+        "column_kind": columns,
+        "columns_left_out": sum(1 for total in column_totals.values() if total) - len(shown_columns),
     }
+
+
+def _most(terms: list[Term], totals: dict, limit: int) -> list[Term]:
+    """The `limit` terms with the highest nonzero totals, in the vocabulary's order."""
+    kept = {t.key for t in sorted(terms, key=lambda t: -totals[t.key])[:limit] if totals[t.key]}
+    return [t for t in terms if t.key in kept]
 
 
 def _term_record(term: Term, archive: Archive) -> dict:
