@@ -144,6 +144,6 @@ def _nav_sources(config, files: Files) -> set[str]:
     return {file.src_uri for file in found if file is not None}
 
 
+# MkDocs finds the handlers as this module's `on_*` functions: the methods of one object.
 _hooks = Hooks()
 globals().update({name: getattr(_hooks, name) for name in dir(Hooks) if name.startswith("on_")})
-"""MkDocs finds the handlers as this module's `on_*` functions."""
