@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import markdown
+from conftest import minimal_case_study
 
 from casebook.text import markdown_text
 
@@ -163,3 +164,33 @@ def test_text_placed_in_markdown_reads_as_written():
     converted = markdown.markdown(f"[{markdown_text(text)}](x.md)", extensions=["tables", "attr_list", "md_in_html"])
     shown = re.fullmatch(r'<p><a href="x.md">(.*)</a></p>', converted, re.S)
     assert shown and html.unescape(shown.group(1)) == text
+
+
+def test_a_post_links_to_another_post_or_a_case_study_by_its_file(project):
+    """The natural way to link: the other file's name, as it sits in the repository."""
+    project.write("posts/2014-02-02-older.md", "---\ntitle: Older\ndate: 2014-02-02\n---\n## Details\n\nText.\n")
+    project.write("case_studies/a-study.yml", minimal_case_study())
+    shutil.copy(ROOT / "case_studies" / "case-study.schema.json", project.root / "case_studies")
+    project.write(
+        "posts/2015-01-20-newer.md",
+        "---\ntitle: Newer\ndate: 2015-01-20\n---\n"
+        'See [the older post](2014-02-02-older.md#details), [again](../posts/2014-02-02-older.md "title")'
+        " and [the study](../case_studies/a-study.yml#lesson-keep-it-simple).\n",
+    )
+    built = project.build()
+    assert not built.error and built.messages == [], built.messages
+    page = built.page("blog/2015/01/newer/")
+    assert '<a href="../../../2014/02/older/#details">the older post</a>' in page
+    assert '<a href="../../../2014/02/older/" title="title">again</a>' in page
+    assert '<a href="../../../../case-studies/a-study/#lesson-keep-it-simple">the study</a>' in page
+    assert built.exists("blog/2014/02/older/") and built.exists("case-studies/a-study/")
+
+
+def test_links_to_generated_pages_and_to_unknown_files_are_left_as_they_are():
+    from casebook.site.sources import link_sources
+
+    pages = {"posts/2014-02-02-older.md": "blog/2014/02/older.md"}
+    body = "[a](../../2011/08/x.md) [b](nope.md) [c](2014-02-02-older.md) [d](<2014-02-02-older.md>)"
+    assert link_sources(body, "posts/2015-01-20-newer.md", "blog/2015/01/newer.md", pages) == (
+        "[a](../../2011/08/x.md) [b](nope.md) [c](../../2014/02/older.md) [d](<2014-02-02-older.md>)"
+    )
