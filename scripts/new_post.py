@@ -25,6 +25,8 @@ from casebook.text import slugify
 from casebook.tools.project import read_project
 
 ROOT = Path(__file__).resolve().parents[1]
+MAX_SLUG = 80
+"""The longest slug made from a title, cut between words: file systems refuse names over 255 bytes."""
 TEMPLATE = """\
 ---
 title: {title}
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     if mistakes:
         return 1
 
-    path = settings.posts_dir / f"{args.date.isoformat()}-{slugify(args.title)}.md"
+    path = settings.posts_dir / f"{args.date.isoformat()}-{slugify(args.title, MAX_SLUG)}.md"
     shown = os.path.relpath(path)
     text = render_post(
         args.title,

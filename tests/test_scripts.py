@@ -191,6 +191,15 @@ def test_new_post_writes_canonical_front_matter(project, capsys, monkeypatch):
     assert "already exists" in capsys.readouterr().err
 
 
+def test_new_post_makes_a_readable_short_slug_from_any_title(project, capsys, monkeypatch):
+    monkeypatch.chdir(project.root)
+    assert run(new_post.main, project, "東京の市民テック", "--date", "2015-03-04") == 0
+    assert capsys.readouterr().out == "posts/2015-03-04-dong-jing-noshi-min-tetuku.md\n"
+    assert run(new_post.main, project, "A title that goes on " * 30, "--date", "2015-03-04") == 0
+    path = capsys.readouterr().out.strip()
+    assert path.startswith("posts/2015-03-04-a-title-that-goes-on-") and len(Path(path).stem) <= 11 + 80
+
+
 def test_new_post_refuses_unknown_ids(project, capsys):
     assert run(new_post.main, project, "X", "--partner", "code-for-the-carribean", "--lesson", "keep-it-simple") == 1
     assert capsys.readouterr().err.splitlines() == [

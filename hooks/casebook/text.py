@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from urllib.parse import unquote
+
+from slugify import slugify as python_slugify
 
 _ANY_TAG = re.compile(r"<[^>]*>")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -40,10 +41,10 @@ def _readable(markup: str) -> str:
     return " ".join(text.split())
 
 
-def slugify(text: str) -> str:
-    """A URL slug from a file name or title: `cio-%e2%89%a0-chief_x` -> `cio-chief-x`."""
-    ascii_text = unicodedata.normalize("NFKD", unquote(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "post"
+def slugify(text: str, max_length: int = 0) -> str:
+    """A URL slug from a file name or title, transliterated by python-slugify: `cio-%e2%89%a0-chief_x`
+    -> `cio-chief-x`, `東京` -> `dong-jing`; at most `max_length` characters, cut between words."""
+    return python_slugify(unquote(text), max_length=max_length, word_boundary=True) or "post"
 
 
 def markdown_text(text: str) -> str:
