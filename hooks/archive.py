@@ -34,6 +34,7 @@ class Hooks:
 
     def on_startup(self, command: str, dirty: bool) -> None:
         self.session = casebook.ServeSession(command, dirty)
+        self.session.explain_dirty_builds(log)
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent

@@ -30,6 +30,7 @@ from casebook.content.posts import parse_post
 from casebook.content.vocabulary import load_vocabulary
 from casebook.index import build_archive
 from casebook.preview.memo import TagMemo
+from casebook.preview.session import DIRTY_NOTE
 
 SERVE_URL = "http://127.0.0.1:8000/"
 NAV = """\
@@ -232,3 +233,14 @@ def test_the_tag_memo_gives_what_a_fresh_index_gives():
     before = next(iter(memo.found.values()))
     build_archive([edited], terms=other, find_tags=memo.finder(other))
     assert memo.terms is other and next(iter(memo.found.values())) is not before
+
+
+def test_a_dirty_build_explains_itself_instead_of_warning(project, tmp_path, caplog):
+    """MkDocs warns that a dirty build "will likely lead to inaccurate navigation"; with the
+    session's plan it does not, and the log says so instead."""
+    session = Session(project, tmp_path, nav=False)
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        session.build_live()
+    messages = [record.getMessage() for record in caplog.records]
+    assert not [m for m in messages if "'dirty' build" in m]
+    assert any(m.endswith(DIRTY_NOTE) for m in messages)

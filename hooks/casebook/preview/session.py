@@ -68,6 +68,13 @@ class ServeSession:
         self.preview_index: PreviewIndexer | None = None
         """Under `mkdocs serve`, the search indexing beside the preview, made by the first build."""
 
+    def explain_dirty_builds(self, log: logging.Logger) -> None:
+        """MkDocs warns at every dirty build that it "will likely lead to inaccurate navigation";
+        with this session's plan it does not (tests/test_edit_loop.py): the warning gives way to
+        a note on `log` that says so."""
+        if self.dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNote(log))
+
     def forget_outputs(self, build: Build) -> None:
         """After a clean build: the next dirty build into its folder cannot trust what it remembers."""
         GeneratedStore(store_folder(build.root, build.site_dir)).write_state(None, build.site_dir)
@@ -129,3 +136,31 @@ class ServeSession:
         """Let the search indexing under way finish."""
         if self.preview_index is not None:
             self.preview_index.wait()
+
+
+DIRTY_WARNING = "A 'dirty' build is being performed"
+DIRTY_NOTE = (
+    "dirty build: only the pages an edit changed are built again, and the hook marks the others"
+    " it changed as out of date, so the site is the same as a clean build's"
+)
+
+
+class _DirtyNote(logging.Filter):
+    """Drops MkDocs' dirty-build warning and notes `DIRTY_NOTE` instead; one per logger, however
+    many sessions a process starts (filters that compare equal are added once)."""
+
+    def __init__(self, log: logging.Logger) -> None:
+        super().__init__()
+        self.log = log
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith(DIRTY_WARNING):
+            self.log.info(DIRTY_NOTE)
+            return False
+        return True
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _DirtyNote)
+
+    def __hash__(self) -> int:
+        return hash(_DirtyNote)
