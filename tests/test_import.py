@@ -451,3 +451,16 @@ def test_a_post_republished_days_later_with_the_same_text_is_one_post(tmp_path):
     assert "/2023/09/05/a-vision/" in (tmp_path / "posts" / "2023-09-03-vision.md").read_text()
     assert report.written == ("posts/2023-09-06-a-vision.md",)  # same title, other text: another post
     assert [n.source for n in report.notes if n.kind == DUPLICATE] == ["_posts/2023-09-05-a-vision.md"]
+
+
+def test_a_link_to_a_file_outside_the_folder_is_refused_not_read(tmp_path):
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\ntitle: Secret\ndate: 2015-01-01\n---\nNot for the site.\n")
+    source = tmp_path / "export" / "_posts"
+    source.mkdir(parents=True)
+    (source / "2015-01-01-secret.md").symlink_to(outside)
+    report = import_posts([source], tmp_path / "posts")
+    assert report.written == () and [str(p) for p in report.failures] == [
+        "_posts/2015-01-01-secret.md: a link to a file outside the folder: not read"
+    ]
+    assert len(report.read) == 1

@@ -13,6 +13,7 @@ from .limits import check_body
 from .yamltext import SourceError, YamlError, locate, parse_yaml, read_source
 
 POST_SUFFIXES = (".md", ".html")
+LINK_HINT = "copy the post into the repository instead of linking to it"
 MAX_POST_BYTES = 1_000_000
 """A post file's largest size: the biggest real post is 0.6 MB, and converting 10 MB of
 Markdown takes Python-Markdown about 15 s."""
@@ -77,6 +78,8 @@ def read_term_ids(text: str) -> list[tuple[str, str, int]]:
 def read_post(path: Path, root: Path) -> tuple[Post | None, list[Problem]]:
     """One post file as a `Post` (None when it cannot be built) and its problems."""
     source = source_name(path, root)
+    if not path.resolve().is_relative_to(root.resolve()):
+        return None, [Problem(source, None, "the file is a link to a file outside the project", LINK_HINT)]
     try:
         text = read_source(path, MAX_POST_BYTES)
     except SourceError as error:

@@ -109,8 +109,9 @@ def import_posts(sources: list[Path], out: Path, origin: str = "") -> ImportRepo
     WordPress `guid` does not. Running it again over the same sources changes nothing."""
     root = Path(os.path.commonpath([source.resolve().parent for source in sources]))
     existing, notes = read_existing(out)
-    files, skipped = list_sources(sources, root)
+    files, skipped, refused = list_sources(sources, root)
     incoming, failures, read_notes = read_incoming(files, root, origin)
+    failures = refused + failures
     kept, merged, unchanged, plan_notes = plan_import(incoming, existing, {p.name for p in out.glob("*")})
     site = describe_old_site(kept + [merged.get(post.source, post) for _, post in existing], origin)
     written, drafts = [], []
@@ -132,7 +133,7 @@ def import_posts(sources: list[Path], out: Path, origin: str = "") -> ImportRepo
             updated.append(source_name(path, out.parent))
     sources_kept = {post.source for post in kept}
     return ImportReport(
-        read=tuple(source_name(path, root) for path in files),
+        read=tuple(source_name(path, root) for path in files) + tuple(problem.path for problem in refused),
         written=tuple(written),
         updated=tuple(updated),
         drafts=tuple(drafts),
@@ -159,18 +160,21 @@ def read_existing(out: Path) -> tuple[list[tuple[Path, Post]], list[Note]]:
     return found, notes
 
 
-def list_sources(sources: list[Path], root: Path) -> tuple[list[Path], list[Note]]:
-    """The post files of each source folder, in order, and a note for every other file."""
-    files, notes = [], []
+def list_sources(sources: list[Path], root: Path) -> tuple[list[Path], list[Note], list[Problem]]:
+    """The post files of each source folder, in order, a note for every other file, and a
+    problem for each link to a file outside its folder, which is never read."""
+    files, notes, refused = [], [], []
     for folder in sources:
         for path in sorted(p for p in folder.resolve().rglob("*") if p.is_file()):
             if any(part.startswith(".") for part in path.relative_to(folder.resolve()).parts):
                 continue
-            if path.suffix in SOURCE_SUFFIXES:
+            if not path.resolve().is_relative_to(folder.resolve()):
+                refused.append(Problem(source_name(path, root), None, "a link to a file outside the folder: not read"))
+            elif path.suffix in SOURCE_SUFFIXES:
                 files.append(path)
             else:
                 notes.append(Note(NOT_A_POST, source_name(path, root), "skipped: not a post file"))
-    return files, notes
+    return files, notes, refused
 
 
 def read_incoming(files: list[Path], root: Path, origin: str = "") -> tuple[list[Post], list[Problem], list[Note]]:
