@@ -51,7 +51,7 @@ def describe(path: Path, tagger: Tagger) -> list[str]:
             f"{'carried ' if key in carried else 'names   '}{key[0].removesuffix('s'):8} {key[1]}"
             for key in sorted(set(named) | carried)
         ]
-    post, problems = read_post(path, ROOT)
+    post, problems = read_post(path, path.parent)
     if post is None:
         return [f"cannot read it: {problem}" for problem in problems]
     lines = []

@@ -196,10 +196,10 @@ def test_links_to_generated_pages_and_to_unknown_files_are_left_as_they_are():
     )
 
 
-def test_a_post_that_links_to_a_file_outside_the_project_is_refused(project, tmp_path_factory):
+def test_a_post_that_links_to_a_file_outside_its_folder_is_refused(project, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside") / "secret.md"
     outside.write_text("---\ntitle: Secret\ndate: 2015-01-01\n---\nNot for the site.\n")
     (project.root / "posts" / "2015-01-01-secret.md").symlink_to(outside)
     built = project.build()
     assert built.error and not built.exists("blog/2015/01/secret/")
-    assert "casebook: posts/2015-01-01-secret.md: the file is a link to a file outside the project" in built.messages[0]
+    assert "casebook: posts/2015-01-01-secret.md: the file is a link to a file outside its folder" in built.messages[0]

@@ -26,7 +26,7 @@ def load_posts(posts_dir: Path, root: Path) -> tuple[list[Post], list[Problem]]:
     """Every post under `posts_dir`, and every problem found in any of them."""
     posts, problems = [], []
     for path in post_files(posts_dir):
-        post, found = read_post(path, root)
+        post, found = read_post(path, root, posts_dir)
         problems += found
         if post is not None:
             posts.append(post)
@@ -75,11 +75,12 @@ def read_term_ids(text: str) -> list[tuple[str, str, int]]:
     return found
 
 
-def read_post(path: Path, root: Path) -> tuple[Post | None, list[Problem]]:
-    """One post file as a `Post` (None when it cannot be built) and its problems."""
+def read_post(path: Path, root: Path, folder: Path | None = None) -> tuple[Post | None, list[Problem]]:
+    """One post file as a `Post` (None when it cannot be built) and its problems; a link to a
+    file outside `folder` (the posts' folder, else the project) is refused unread."""
     source = source_name(path, root)
-    if not path.resolve().is_relative_to(root.resolve()):
-        return None, [Problem(source, None, "the file is a link to a file outside the project", LINK_HINT)]
+    if not path.resolve().is_relative_to((folder or root).resolve()):
+        return None, [Problem(source, None, "the file is a link to a file outside its folder", LINK_HINT)]
     try:
         text = read_source(path, MAX_POST_BYTES)
     except SourceError as error:

@@ -89,7 +89,7 @@ class SourceMemo(Sources):
                 post, found = known[2], list(known[3])
                 kept[path] = known
             else:
-                post, found = read_post(path, root)
+                post, found = read_post(path, root, posts_dir)
                 if before is not None and file_digest(path) == before:  # not edited while being read
                     kept[path] = (root, before, post, tuple(found))
             problems += found
