@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import logging
+
+import jinja2
 import mkdocs
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Link, Section
 from mkdocs.utils.meta import get_data
 
 # MkDocs puts this folder on sys.path only while it executes this file: import the package now.
 import casebook
+from casebook.preview.pagecache import BuildCache, CachedPage, code_digest, packages_digest, read_site, save_site
 from casebook.preview.plan import config_text, nav_paths, theme_stamp
+from casebook.preview.store import store_folder
 from casebook.preview.session import Build
 
 log = get_plugin_logger("casebook")
@@ -26,6 +32,10 @@ INCLUSION = {
     casebook.DRAFT: InclusionLevel.DRAFT,
     casebook.FILE: InclusionLevel.UNDEFINED,
 }
+HOOKS = Path(__file__).parent
+"""This module's folder, with the package: the code that makes the pages."""
+CACHED_TEMPLATE = "casebook/cached.html"
+"""The template of a page the cache holds as the theme rendered it: the page as it is."""
 
 
 class Hooks:
@@ -42,6 +52,11 @@ class Hooks:
         options, name, url = config.extra.get("casebook"), config.site_name, config.site_url
         settings, problems = casebook.read_settings(options, root, site_name=name, site_url=url, edit_base=edit)
         self.build = Build(root, Path(config.site_dir), settings, problems)
+        if not self.session.serving and not self.session.dirty:
+            custom = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+            code = casebook.digest(f"{code_digest([HOOKS, *custom])} {packages_digest()}".encode())
+            self.build.cache = BuildCache(root, store_folder(root, Path(config.site_dir)), code)
+            logging.getLogger("mkdocs").addHandler(self.build.cache.warnings)
 
     @event_priority(50)  # before plugins, so that a plugin a project adds sees generated pages
     def on_files(self, files: Files, config) -> Files:
@@ -56,6 +71,29 @@ class Hooks:
                 files.append(File.generated(config, uri, content=output.content, inclusion=INCLUSION[output.place]))
         return files
 
+    def on_nav(self, nav, config, files: Files):
+        """A `mkdocs build` reuses the pages of earlier builds made from the same sources: the
+        stamp of what every page shows besides its own source (configuration, theme, code,
+        packages, every file's address, the navigation)."""
+        if self.build.cache is not None:
+            addresses = sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.name) for f in files)
+            layout = [self.build.cache.code, config_text(config, config.plugins, mkdocs.__version__)]
+            self.build.cache.stamp = casebook.digest(repr([layout, addresses, _nav_signature(nav.items)]).encode())
+        return nav
+
+    @event_priority(-100)  # after every other handler: the Markdown as it will be converted
+    def on_page_markdown(self, markdown, page, config, files):
+        """A page the cache holds is not converted: it gets the template that shows it as it is."""
+        cache = self.build.cache
+        if cache is None:
+            return markdown
+        neighbours = [other.file.src_uri if other else None for other in (page.previous_page, page.next_page)]
+        facts = [page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url, page.meta, neighbours]
+        if cache.look_up(page.file.src_uri, facts, markdown) is None:
+            return markdown
+        page.meta["template"] = CACHED_TEMPLATE
+        return ""
+
     def _build_site(self, files: Files, config) -> casebook.Site:
         """The pipeline's site, given the pages and files MkDocs found."""
         env = config.theme.get_env()
@@ -64,8 +102,14 @@ class Hooks:
         docs = {file.abs_src_path: file.url if file.inclusion.is_included() else None for file in ours}
         taken = frozenset(file.url for file in files.documentation_pages())
         existing = frozenset(file.dest_uri for file in files)
-        sources, settings = self.session.sources, self.build.settings
-        return casebook.build_site(settings, env, taken, docs_files=docs, existing_files=existing, sources=sources)
+        sources, settings, cache = self.session.sources, self.build.settings, self.build.cache
+        key = cache and cache.site_key(settings, self.build.site_dir, sorted(docs.items()), sorted(taken), sorted(existing))
+        site = key and read_site(cache.store, key)
+        if not site:
+            site = casebook.build_site(settings, env, taken, docs_files=docs, existing_files=existing, sources=sources)
+            if key:
+                save_site(cache.store, key, site)
+        return site
 
     def _add_stored(self, added: dict[str, casebook.Output], files: Files, config) -> None:
         """A dirty build: add the generated files as files of the session's store, which MkDocs
@@ -95,13 +139,20 @@ class Hooks:
     def on_page_content(self, html, page, config, files):
         """Sanitise the HTML of generated pages, which carry contributed content, and free their
         Markdown (MkDocs keeps each page's source twice to the end: half its memory at 10,000
-        posts); hand-written docs/ pages are trusted as they are."""
-        if page.file.generated_by is None:
-            return html
-        page.markdown = ""
-        if page.file.abs_src_path is None:  # in memory, not a file of the dirty builds' store
-            page.file.content_string = ""
-        return casebook.sanitize_page(html, page.file.src_uri, self.build.settings.iframe_hosts)
+        posts); hand-written docs/ pages are trusted as they are. A page from the cache gets
+        back what MkDocs learnt when converting it."""
+        cache, uri = self.build.cache, page.file.src_uri
+        if cache is not None and uri in cache.hits:
+            return _restore(page, files, cache.hits[uri])
+        if page.file.generated_by is not None:
+            page.markdown = ""
+            if page.file.abs_src_path is None:  # in memory, not a file of the dirty builds' store
+                page.file.content_string = ""
+            html = casebook.sanitize_page(html, uri, self.build.settings.iframe_hosts)
+        if cache is not None:
+            links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}
+            cache.converted(uri, CachedPage("", page._title_from_render, sorted(page.present_anchor_ids or ()), links))
+        return html
 
     def on_page_context(self, context, page, config, nav):
         """A generated page's "edit this page" link opens the source it was made from."""
@@ -111,11 +162,15 @@ class Hooks:
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.session.templates
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({CACHED_TEMPLATE: "{{ page.content }}"})])
         if not self.session.serving and not self.session.dirty:
             self.build.start_index(len(files.documentation_pages()))
         return env
 
+    @event_priority(100)  # first: the page as the theme rendered it, which the cache keeps
     def on_post_page(self, output, page, config):
+        if self.build.cache is not None:
+            self.build.cache.rendered(page.file.src_uri, output)
         self.build.index_page(page.file.dest_uri, output)
         return output
 
@@ -128,12 +183,44 @@ class Hooks:
             raise PluginError(str(error)) from None
         if index:
             log.info(f"search: {index}")
+        if self.build.cache is not None:
+            self.session.keep_cache(self.build)
+            self._detach_cache()
 
     def on_build_error(self, error):
         self.build.abandon_index()
+        self._detach_cache()
+
+    def _detach_cache(self) -> None:
+        if self.build.cache is not None:
+            logging.getLogger("mkdocs").removeHandler(self.build.cache.warnings)
 
     def on_shutdown(self) -> None:
         self.session.close()
+
+
+def _restore(page, files: Files, cached: CachedPage) -> str:
+    """A page from the cache: its title, anchors and links to anchors as MkDocs learnt them
+    when it converted the page, and its HTML."""
+    page._title_from_render = cached.title
+    page.present_anchor_ids = set(cached.anchors)
+    targets = {files.get_file_from_path(uri): anchors for uri, anchors in cached.links_to_anchors.items()}
+    page.links_to_anchors = {file: anchors for file, anchors in targets.items() if file is not None} or None
+    return cached.html
+
+
+def _nav_signature(items) -> list:
+    """What the navigation shows on every page: its sections and links by title, its pages by
+    source and the digest of their text, which gives a title when the front matter does not."""
+    shown = []
+    for item in items:
+        if isinstance(item, Section):
+            shown.append(("section", item.title, _nav_signature(item.children)))
+        elif isinstance(item, Link):
+            shown.append(("link", item.title, item.url))
+        else:
+            shown.append(("page", item.file.src_uri, casebook.digest(item.file.content_bytes)))
+    return shown
 
 
 def _nav_sources(config, files: Files) -> set[str]:

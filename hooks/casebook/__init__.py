@@ -8,6 +8,7 @@ Layers, each importing only those before it (tests/test_layers.py): the shared r
 
 from .model import Problem
 from .pipeline import Checked, Sources, build_site, check_content
+from .preview.memo import digest
 from .preview.session import ServeSession
 from .publish.sanitize import sanitize_page
 from .publish.search import SearchFailed, SearchIndexer, index_site
@@ -31,6 +32,7 @@ __all__ = [
     "Sources",
     "build_site",
     "check_content",
+    "digest",
     "edit_base",
     "index_site",
     "read_settings",

@@ -56,12 +56,28 @@ def theme_stamp(dirs: Iterable[str], custom_dir: str | None) -> list:
 
 
 def config_text(config: Mapping, plugins: Mapping, version: str) -> str:
-    """A MkDocs configuration as text, to tell whether it changed between builds; plugins and
+    """A MkDocs configuration as text, to tell whether it changed between builds, the same in
+    every process (sets in order: their order changes with Python's hash seed); plugins and
     hooks by name and settings, as their objects print with their addresses."""
-    parts = {key: repr(value) for key, value in config.items() if key not in ("plugins", "hooks")}
-    parts["plugins"] = repr([(name, getattr(plugin, "config", None)) for name, plugin in plugins.items()])
+    parts = {key: _stable(value) for key, value in config.items() if key not in ("plugins", "hooks")}
+    parts["plugins"] = _stable([(name, getattr(plugin, "config", None)) for name, plugin in plugins.items()])
     parts["mkdocs"] = version
     return json.dumps(parts, sort_keys=True)
+
+
+def _stable(value):
+    """`value` as plain lists and dicts of text, sets sorted, objects by their attributes."""
+    if isinstance(value, set | frozenset):
+        return sorted((_stable(item) for item in value), key=repr)
+    if isinstance(value, Mapping):
+        return {str(key): _stable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_stable(item) for item in value]
+    if isinstance(value, str | int | float | bool | None):
+        return value
+    if hasattr(value, "__dict__"):
+        return [type(value).__name__, _stable(vars(value))]
+    return repr(value)
 
 
 def nav_paths(nav) -> list[str]:

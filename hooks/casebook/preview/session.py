@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,28 +16,39 @@ from ..model import Problem
 from ..pipeline import Sources
 from ..publish.search import PreviewIndexer, SearchFailed, SearchIndex, SearchIndexer, index_site
 from ..settings import Settings
+from ..site.outputs import SEARCH_OUTPUT
 from .memo import SourceMemo, TemplateMemo, digest
+from .pagecache import BuildCache, save_index, saved_index
 from .plan import CODE_STAMP, Outputs, apply_plan, file_signature, plan_rebuild
-from .store import GeneratedStore, prune_stores, store_folder
+from .store import GeneratedStore, mark_store, prune_stores, store_folder
 
 
 @dataclass
 class Build:
     """One build, made afresh for each (`on_config`): where the project is, its settings and
-    their problems, and during a full `mkdocs build` the search indexing, fed each page as it
-    is written."""
+    their problems, and during a full `mkdocs build` the cache of earlier builds and the search
+    indexing, fed each page as it is written."""
 
     root: Path
     site_dir: Path
     settings: Settings
     problems: list[Problem] = field(default_factory=list)
+    cache: BuildCache | None = None
     indexer: SearchIndexer | None = None
+    saved_index: Path | None = None
+    """The search index of an earlier build of the same pages, copied instead of indexing."""
 
     def start_index(self, pages: int) -> None:
         """Index each of `pages` for search as it is written, on another core while the rest
-        render (a full build; a preview indexes the finished site, `ServeSession.index_preview`)."""
-        if self.settings.search:
-            self.indexer = SearchIndexer(self.site_dir, pages, self.settings.search_bundle_pages)
+        render (a full build; a preview indexes the finished site, `ServeSession.index_preview`),
+        unless the cache holds the index of the same pages."""
+        if not self.settings.search:
+            return
+        if self.cache is not None:
+            self.saved_index = saved_index(self.cache.store, self._fingerprint())
+            if self.saved_index is not None:
+                return
+        self.indexer = SearchIndexer(self.site_dir, pages, self.settings.search_bundle_pages)
 
     def index_page(self, dest_uri: str, html: str) -> None:
         if self.indexer is not None:
@@ -45,7 +58,19 @@ class Build:
         """The finished search index, None without search; raises SearchFailed."""
         if not self.settings.search:
             return None
-        return self.indexer.finish() if self.indexer else index_site(self.site_dir, self.settings.search_bundle_pages)
+        if self.saved_index is not None:
+            start = time.perf_counter()
+            shutil.copytree(self.saved_index, self.site_dir / SEARCH_OUTPUT)
+            return SearchIndex(0, time.perf_counter() - start, reused=True)
+        if self.indexer is None:
+            return index_site(self.site_dir, self.settings.search_bundle_pages)
+        index = self.indexer.finish()
+        if self.cache is not None and self.cache.warnings.count == 0:
+            save_index(self.cache.store, self._fingerprint(), self.site_dir / SEARCH_OUTPUT)
+        return index
+
+    def _fingerprint(self) -> str:
+        return self.cache.fingerprint(self.settings.search_bundle_pages)
 
     def abandon_index(self) -> None:
         """A failed build writes no search index."""
@@ -115,6 +140,13 @@ class ServeSession:
         apply_plan(plan_rebuild(self.store.read_state(), current, pages, nav), build.site_dir)
         self.store.write_state(current, build.site_dir)
         prune_stores(build.root, self.store.folder)
+
+    def keep_cache(self, build: Build) -> None:
+        """After a build that used the cache: drop the pages it did not use, and the stores of
+        site folders that are gone (a test's, a preview's)."""
+        build.cache.pages.prune()
+        mark_store(build.cache.store, build.site_dir)
+        prune_stores(build.root, build.cache.store)
 
     def index_preview(self, build: Build, log: logging.Logger) -> None:
         """Under `mkdocs serve`: index the site for search beside the preview, which reloads as

@@ -97,12 +97,17 @@ class GeneratedStore:
         if outputs is None:
             path.unlink(missing_ok=True)
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / SITE_DIR).write_text(str(site_dir), encoding="utf-8")
+        mark_store(self.folder, site_dir)
         data = {"layout": outputs.layout, "files": outputs.files}
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
         temporary.replace(path)
+
+
+def mark_store(folder: Path, site_dir: Path) -> None:
+    """Write down which site folder the store `folder` serves (`prune_stores` reads it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SITE_DIR).write_text(str(site_dir), encoding="utf-8")
 
 
 def prune_stores(root: Path, keep: Path) -> None:

@@ -58,8 +58,12 @@ BUNDLES = "bundles.json"
 class SearchIndex:
     pages: int
     seconds: float
+    reused: bool = False
+    """The index of an earlier build of the same pages (`preview.pagecache.saved_index`)."""
 
     def __str__(self) -> str:
+        if self.reused:
+            return "the pages are those of the last build: its index reused (.cache/casebook/search)"
         return f"{self.pages} pages indexed in {self.seconds:.1f} s"
 
 
