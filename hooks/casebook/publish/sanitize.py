@@ -128,6 +128,7 @@ _IFRAME = re.compile(r"<iframe\b([^<>]*)>.*?</iframe>", re.S)
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _NOSCRIPT = re.compile(r"</?noscript\b[^>]*>", re.IGNORECASE)
 _URL_IGNORED = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _URL_TRIMMED = "".join(map(chr, range(0x21)))
 TRUSTED_PAGES = frozenset({"index.md"})
 """Generated pages left as they are: the home page (`render.HOME`) is made from our own
@@ -202,6 +203,9 @@ def filter_attribute(tag: str, name: str, value: str, iframe_hosts: frozenset[st
         return iframe_src(value, iframe_hosts)
     if name in ("href", "src") and url_text(value).lower().startswith("data:"):
         return value if tag == "img" and name == "src" and _DATA_IMAGE.match(url_text(value)) else None
+    if name == "cite":  # nh3 checks the schemes of href and src only
+        scheme = _SCHEME.match(url_text(value))
+        return None if scheme and scheme.group(1).lower() not in URL_SCHEMES - {"data"} else value
     return value
 
 
