@@ -956,3 +956,22 @@ def test_a_paragraph_of_5000_links_and_emphasis_builds(project):
     page = built.page("blog/2015/01/many-links/")
     assert page.count('href="https://example.org/reports/2015-') == 5000
     assert "<em>4999</em>" in page
+
+
+ALIASES = st.lists(st.text(st.sampled_from("/.-_aé\u0301%2e~x"), max_size=12), max_size=3)
+BODIES = st.text(st.sampled_from("[]()<>`*_\\{}%-#!|&ab \n\u2028\u0301é:"), max_size=300)
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)
+@given(front=FRONT_MATTER, body=BODIES, aliases=ALIASES, number=st.floats() | st.integers() | st.text(max_size=5))
+def test_a_build_succeeds_or_gives_path_line_problems(tmp_path_factory, env, front, body, aliases, number):
+    """The whole build (load, check, index, render) in process: whatever the front matter,
+    body, aliases and a case study's figure, it gives a site or `path:line:` problems."""
+    root = _mini_project(tmp_path_factory.mktemp("fuzz"))
+    front = {"title": "A", "date": "2015-01-20", **front, "aliases": aliases}
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
+    (root / "posts" / "2015-01-20-a.md").write_text(text, encoding="utf-8")
+    figure = yaml.safe_dump({"figures": [{"label": "hours", "value": number, "as_of": "2015-01-20"}]})
+    (root / "case_studies" / "a.yml").write_text(_valid_study() + figure, encoding="utf-8")
+    problems = _problems(root, env)
+    assert all(re.match(r"^[\w./-]+(:\d+){1,2}: ", p) for p in problems), problems
