@@ -936,6 +936,81 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+# The patterns that once went quadratic (or worse) on some text, each on 1 MB of its worst case.
+
+PATTERN_BUDGET = 2.0
+"""Seconds each worst case may take: a post or a case study holds at most 1 MB."""
+MB = 1_000_000
+
+
+def pattern_cases() -> list[tuple[str, object, object]]:
+    """(name, a call on 1 MB of its worst case, the result it must give) for each pattern of
+    the package that scanned to the end of the text from every position, or tried every
+    split of a run; `tests/test_hardening.py` checks the results, `time_patterns` the time."""
+    from casebook.content.limits import check_body
+    from casebook.publish.sanitize import sanitize_html
+    from casebook.text import plain_text, without_tags
+    from casebook.tools.annotations import missing_alt_text
+    from casebook.tools.links import _REFRESH
+    from casebook.tools.repair import Here, OldSite, expand_captions, repair_links, resolve_liquid, strip_quotes
+
+    here, site = Here("posts/x.md", "blog/x.md", "", ""), OldSite(frozenset(), ())
+    spaces = " " * MB
+    return [
+        ("plain_text on `<`", lambda: plain_text("<" * MB), "<" * 300 + "…"),
+        ("plain_text on `<` in paragraphs", lambda: plain_text("<\n\n" * (MB // 3), 10), "< < < < <…"),
+        ("plain_text on `[a](`", lambda: plain_text("[a](" * (MB // 4), 8), "[a]([a](…"),
+        ("plain_text on nested links", lambda: plain_text("[" * (MB // 5) + "x" + "](y)" * (MB // 5), 4), "[[[[…"),
+        ("without_tags on `<`", lambda: without_tags("<" * MB + ">", ""), ""),
+        (
+            "check_body on `<a-a-a`",
+            lambda: check_body("<a" * 101 + "-a" * (MB // 2))[0][1][:31],
+            "a paragraph with more than 5000",
+        ),
+        ("check_body on `[`", lambda: check_body("[" * MB)[-1][1][:26], "brackets or tags left open"),
+        (
+            "sanitize_html on a style",
+            lambda: sanitize_html(f'<span style="color: {"a" * MB}\'">x</span>'),
+            "<span>x</span>",
+        ),
+        ("sanitize_html on `<noscript`", lambda: "noscript" in sanitize_html("<noscript" * (MB // 9)), False),
+        ("missing_alt_text on open fences", lambda: missing_alt_text("```x\n" * (MB // 5), "posts/x.md"), []),
+        ("missing_alt_text on `<img`", lambda: missing_alt_text("<img" * (MB // 4), "posts/x.md"), []),
+        (
+            "a refresh's URL after spaces",
+            lambda: _REFRESH.match("0;url=a" + spaces + "b")[1].strip(),
+            "a" + spaces + "b",
+        ),
+        ("resolve_liquid on `{{`", lambda: resolve_liquid("{{" * (MB // 2), here, []), "{{" * (MB // 2)),
+        ("resolve_liquid on spaces", lambda: resolve_liquid("{{ a" + spaces + "b }}", here, []), ""),
+        (
+            "expand_captions on `[caption]`",
+            lambda: expand_captions("[caption]" * (MB // 9), here, []),
+            "[caption]" * (MB // 9),
+        ),
+        ("strip_quotes on inner quotes", lambda: strip_quotes("x" + '"' * MB + "x"), "x" + '"' * MB + "x"),
+        (
+            "repair_links on `[a](` and spaces",
+            lambda: repair_links("[a](" + spaces + "x", here, site, []),
+            "[a](" + spaces + "x",
+        ),
+    ]
+
+
+def time_patterns() -> bool:
+    """Print the seconds each of `pattern_cases` takes, against `PATTERN_BUDGET`; whether all
+    are within it and give their result."""
+    passed = True
+    for name, call, expected in pattern_cases():
+        start = time.perf_counter()
+        right = call() == expected
+        seconds = time.perf_counter() - start
+        ok = right and seconds <= PATTERN_BUDGET
+        passed &= ok
+        print(f"{'pass' if ok else 'FAIL'} {seconds:6.2f} s  {name}{'' if right else ' (wrong result)'}")
+    return passed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=parse_sizes, default=[1000, 10000], help="posts to add (default: 1000,10000)")
@@ -943,7 +1018,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="a Jekyll _posts/ folder (default: %(default)s)")
     parser.add_argument("--workdir", type=Path, help="build here and keep the projects (default: a temporary folder)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--patterns", action="store_true", help="time only the patterns on their worst case")
     args = parser.parse_args(argv)
+    if args.patterns:
+        return 0 if time_patterns() else 1
     if not args.corpus.is_dir():
         parser.error(f"not a folder: {args.corpus}")
     if args.runs < 1:

@@ -27,12 +27,13 @@ from mkdocs.exceptions import Abort, BuildError
 
 from casebook import build_site, check_content, read_settings
 from casebook.content.case_studies import RAW_HTML, parse_case_study
-from casebook.content.limits import check_body
+from casebook.content.limits import MAX_MARKS, check_body
 from casebook.content.posts import parse_post
 from casebook.content.schema import load_validator
 from casebook.content.yamltext import YamlError, parse_yaml
 from casebook.site.manifest import check_manifest, content_files
 from casebook.site.outputs import NAV, Output, check_outputs, unsafe_src_uri
+from scripts import bench
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -552,15 +553,24 @@ MALFORMED = [
         f"{P}:6: a paragraph with more",
         heavy=True,
     ),
-    case("dense title", {P: _post("title: " + "(" * 200_000)}, f"{P}:2: 'title' has more than 2000 Markdown marks"),
+    case("dense title", {P: _post("title: " + "(" * 200_000)}, f"{P}:2: 'title' has more than {MAX_MARKS} Markdown"),
+    case("open brackets", {P: _post("title: A", "x\n\n" + "[" * 20_000)}, f"{P}:6: brackets or tags left open"),
+    case("open tags", {P: _post("title: A", "x\n\n" + "<a\n\n" * 20_000)}, f"{P}:56: brackets or tags left open"),
+    case(
+        "open brackets in a case study",
+        {S: _valid_study().replace("Short.", "'" + "[" * 5000 + "'").encode()},
+        f"{S}:8:10: ",
+    ),
     case("markdown attribute", {P: _post("title: A", '<div class="grid" markdown>\n*x*\n</div>')}, f"{P}:4: HTML with"),
     case(
         "raw HTML in a case study",
         {S: _valid_study().replace("Short.", "<b>Short</b>").encode()},
         f"{S}:8:10: raw HTML",
     ),
-    case("dense case study", {S: _valid_study().replace("Short.", "'" + "-" * 5000 + "'").encode()}, f"{S}:8:10: "),
-    case("dense vocabulary", {V: VOCABULARY.replace(b"Small things work.", b"'" + b"_" * 5000 + b"'")}, f"{V}:4:18: "),
+    case("dense case study", {S: _valid_study().replace("Short.", "'" + "-" * 60_000 + "'").encode()}, f"{S}:8:10: "),
+    case(
+        "dense vocabulary", {V: VOCABULARY.replace(b"Small things work.", b"'" + b"_" * 60_000 + b"'")}, f"{V}:4:18: "
+    ),
     case("YAML tag", {P: _post("title: !!python/object:os.system x")}, f"{P}:2: the front matter is not valid YAML"),
     case(
         "bad timestamp tag", {S: b"slug: a\npublished: !!timestamp nope\n"}, f"{S}:2:12: not valid YAML: the YAML tag"
@@ -590,6 +600,49 @@ MALFORMED = [
         "duplicate section ids",
         {S: (_valid_study() + "  - id: intro\n    title: Again\n    group: Introduction\n").encode()},
         f"{S}:27:9: sections has the id 'intro' twice",
+    ),
+    case(
+        "alias to a .md file",
+        {P: _post("title: A\naliases: [/old/x.md]")},
+        f"{P}:3: 'aliases' has '/old/x.md', a Markdown",
+    ),
+    case("alias to a .markdown file", {P: _post("title: A\npermalink: /x.markdown")}, f"{P}:3: 'permalink' has"),
+    case(
+        "alias on .nojekyll",
+        {P: _post("title: A\naliases: [/.nojekyll]")},
+        f"{P}:3: 'aliases' has '/.nojekyll', a hidden",
+    ),
+    case(
+        "alias in .well-known",
+        {P: _post("title: A\naliases: [/.well-known/x/]")},
+        f"{P}:3: 'aliases' has '/.well-known",
+    ),
+    case(
+        "one alias in NFC and NFD",
+        {
+            P: _post("title: A\naliases: [/caf\u00e9/]"),
+            "posts/2015-01-02-b.md": _post("title: B\naliases: [/cafe\u0301/]"),
+        },
+        "posts/2015-01-02-b.md:3: posts/2015-01-01-a.md already claims the legacy URL /caf\u00e9/",
+    ),
+    case(
+        "one term alias in NFC and NFD",
+        {
+            V: VOCABULARY.replace(b"- id: fellowship", "- id: fellowship\n    aliases: [caf\u00e9]".encode()).replace(
+                b"- id: keep-it-simple", "- id: keep-it-simple\n    aliases: [cafe\u0301]".encode()
+            )
+        },
+        f"{V}:16:15: the alias 'caf\u00e9' also belongs to lessons 'keep-it-simple'",
+    ),
+    case(
+        "figure .nan",
+        {S: (_valid_study() + "figures:\n  - label: hours\n    value: .nan\n    as_of: 2015-01-20\n").encode()},
+        f"{S}:29:12: nan is not a number",
+    ),
+    case(
+        "figure -.inf",
+        {S: (_valid_study() + "figures:\n  - label: hours\n    value: -.inf\n    as_of: 2015-01-20\n").encode()},
+        f"{S}:29:12: -inf is not a number",
     ),
     case(
         "duplicate aliases",
@@ -884,3 +937,41 @@ def test_the_manifest_check_finds_what_is_missing(tmp_path):
         "posts/b.md: produced nothing, and the manifest gives no reason",
         "blog/: listed as derived but not in the site",
     ]
+
+
+# Patterns and limits: linear on their worst case, and no limit that real content reaches.
+
+
+@pytest.mark.parametrize(("name", "call", "expected"), bench.pattern_cases(), ids=lambda value: str(value)[:40])
+def test_each_pattern_gives_its_result_on_a_megabyte_of_its_worst_case(name, call, expected):
+    """The time is the benchmark's (`scripts/bench.py --patterns`, 2 s each); here, the result."""
+    assert call() == expected, name
+
+
+def test_a_paragraph_of_5000_links_and_emphasis_builds(project):
+    links = " ".join(f"[the {n}th report](https://example.org/reports/2015-{n}), *{n}*" for n in range(5000))
+    project.write("posts/2015-01-20-many-links.md", f"---\ntitle: Many links\ndate: 2015-01-20\n---\n{links}\n")
+    built = project.build()
+    assert built.error == "" and built.messages == []
+    page = built.page("blog/2015/01/many-links/")
+    assert page.count('href="https://example.org/reports/2015-') == 5000
+    assert "<em>4999</em>" in page
+
+
+ALIASES = st.lists(st.text(st.sampled_from("/.-_aé\u0301%2e~x"), max_size=12), max_size=3)
+BODIES = st.text(st.sampled_from("[]()<>`*_\\{}%-#!|&ab \n\u2028\u0301é:"), max_size=300)
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)
+@given(front=FRONT_MATTER, body=BODIES, aliases=ALIASES, number=st.floats() | st.integers() | st.text(max_size=5))
+def test_a_build_succeeds_or_gives_path_line_problems(tmp_path_factory, env, front, body, aliases, number):
+    """The whole build (load, check, index, render) in process: whatever the front matter,
+    body, aliases and a case study's figure, it gives a site or `path:line:` problems."""
+    root = _mini_project(tmp_path_factory.mktemp("fuzz"))
+    front = {"title": "A", "date": "2015-01-20", **front, "aliases": aliases}
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
+    (root / "posts" / "2015-01-20-a.md").write_text(text, encoding="utf-8")
+    figure = yaml.safe_dump({"figures": [{"label": "hours", "value": number, "as_of": "2015-01-20"}]})
+    (root / "case_studies" / "a.yml").write_text(_valid_study() + figure, encoding="utf-8")
+    problems = _problems(root, env)
+    assert all(re.match(r"^[\w./-]+(:\d+){1,2}: ", p) for p in problems), problems

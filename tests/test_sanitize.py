@@ -97,6 +97,13 @@ REMOVED = [
     ("<svg><script>alert(1)</script></svg><math><mi>x</mi></math><template><p>t</p></template>", ""),
     ('<p><font color="red">red</font> <marquee>m</marquee> <x-y onclick="z">w</x-y></p>', "<p>red m w</p>"),
     ("<!-- a comment --><p>x</p>", "<p>x</p>"),
+    ('<blockquote cite="javascript:alert(1)">q</blockquote>', "<blockquote>q</blockquote>"),
+    ('<q cite="data:text/html,&lt;script&gt;x">q</q>', "<q>q</q>"),
+    ('<ins cite=" JaVa&#x09;sCript:x">i</ins><del cite="vbscript:x">d</del>', "<ins>i</ins><del>d</del>"),
+    (
+        '<q cite="https://example.org/a">q</q><del cite="/old/">d</del>',
+        '<q cite="https://example.org/a">q</q><del cite="/old/">d</del>',
+    ),
 ]
 
 

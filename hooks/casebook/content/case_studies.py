@@ -4,6 +4,7 @@ records. Every schema violation becomes a `path:line:col` problem pointing at th
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -115,6 +116,11 @@ def check_unique_ids(data: dict, problem) -> list[Problem]:
                     did_you_mean(figure["section"], section_ids),
                 )
             )
+    for path, number in _numbers(data):
+        if not math.isfinite(number):  # YAML's .nan and .inf are numbers to the schema
+            problems.append(
+                problem(path, f"{number} is not a number a page can show", "write the number in digits, e.g. 10000")
+            )
     return problems
 
 
@@ -127,7 +133,11 @@ def check_text(data, problem) -> list[Problem]:
         if RAW_HTML.search(text):
             problems.append(problem(path, "raw HTML is not allowed in a case study", RAW_HTML_HINT))
         elif dense_markup(text):
-            problems.append(problem(path, f"a paragraph here has more than {MAX_MARKS} Markdown marks", DENSE_HINT))
+            problems.append(
+                problem(
+                    path, f"a paragraph here has more than {MAX_MARKS} Markdown marks or brackets left open", DENSE_HINT
+                )
+            )
         elif not_text(text):
             problems.append(
                 problem(path, f"the text holds the character {not_text(text)}, which is not text", NOT_TEXT_HINT)
@@ -145,6 +155,18 @@ def strings(data, path: tuple = ()):
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from strings(value, path + (index,))
+
+
+def _numbers(data, path: tuple = ()):
+    """(path, number) of every float in `data`."""
+    if isinstance(data, float):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _numbers(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _numbers(value, path + (index,))
 
 
 def _text_id(item) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
+import unicodedata
 from urllib.parse import unquote, urlsplit
 
 from ..text import plain_text, slugify
@@ -93,7 +94,13 @@ def normalise_front_matter(meta: dict, file_name: str, body: str) -> tuple[dict,
         texts = fields.get(name, ())
         texts = (texts,) if isinstance(texts, str) else texts
         if any(dense_markup(text) for text in texts):
-            problems.append((raw[name][0], f"'{raw[name][0]}' has more than {MAX_MARKS} Markdown marks", DENSE_HINT))
+            problems.append(
+                (
+                    raw[name][0],
+                    f"'{raw[name][0]}' has more than {MAX_MARKS} Markdown marks or brackets left open",
+                    DENSE_HINT,
+                )
+            )
         bad = next((not_text(text) for text in texts if not_text(text)), "")
         if bad:
             problems.append(
@@ -293,13 +300,21 @@ HINTS = {
 
 
 def legacy_paths(value: object) -> tuple[str, ...]:
-    """Old site paths as `/a/b/` (percent-escapes decoded); refuse anything that leaves the site."""
+    """Old site paths as `/a/b/` (percent-escapes decoded, in Unicode's NFC form, so that `é` typed
+    as one character or two is one path); refuse anything that leaves the site, a hidden path
+    (`/.nojekyll`, `/.well-known/x`: hosts read those as settings) and a Markdown file (MkDocs
+    would build it as a page)."""
     paths = []
     for item in as_texts(value):
         path = unquote(urlsplit(item).path) if "://" in item else unquote(item)
+        path = unicodedata.normalize("NFC", path)
         segments = [s for s in path.split("/") if s]
         if not segments or any(s in (".", "..") for s in segments) or "\\" in path:
             raise ValueError(f"has '{item}', which is not a path on this site")
+        if any(s.startswith(".") for s in segments):
+            raise ValueError(f"has '{item}', a hidden path (a part starts with '.'), which hosts read as settings")
+        if segments[-1].lower().endswith((".md", ".markdown")):
+            raise ValueError(f"has '{item}', a Markdown file name, which MkDocs would build as a page")
         last = segments[-1]
         paths.append("/" + "/".join(segments) + ("" if "." in last else "/"))
     return tuple(paths)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
         return (), odd_keys
     problems = check_against_schema(data, load_validator(schema_path), problem, "the vocabulary")
     problems += [
-        problem(path, f"a paragraph here has more than {MAX_MARKS} Markdown marks", DENSE_HINT)
+        problem(path, f"a paragraph here has more than {MAX_MARKS} Markdown marks or brackets left open", DENSE_HINT)
         for path, text in strings(data)
         if dense_markup(text)
     ]
@@ -72,7 +73,8 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
                         )
                     )
             for n, alias in enumerate(item.get("aliases", ())):
-                owner = aliases.setdefault(alias.casefold(), (kind, item["id"]))
+                # One name whichever way its accents are typed (é as one character or two).
+                owner = aliases.setdefault(unicodedata.normalize("NFC", alias).casefold(), (kind, item["id"]))
                 if owner != (kind, item["id"]):
                     problems.append(
                         problem(
@@ -87,7 +89,7 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
                     id=item["id"],
                     title=item["title"],
                     description=item["description"],
-                    aliases=tuple(item.get("aliases", ())),
+                    aliases=tuple(unicodedata.normalize("NFC", alias) for alias in item.get("aliases", ())),
                     org_kind=item.get("kind", ""),
                     country=item.get("country", ""),
                     region=item.get("region", ""),

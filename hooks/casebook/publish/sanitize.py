@@ -119,12 +119,16 @@ STYLE_PROPERTIES = frozenset(
         "width",
     }
 )
-_STYLE_VALUE = re.compile(r"^(?:[#\w.%+!-]+|(?:rgba?|hsla?)\([\d\s.,%]+\)|[\s,])+$", re.ASCII)
+_STYLE_VALUE = re.compile(r"^(?:[#\w.%+!-]|(?:rgba?|hsla?)\([\d\s.,%]+\)|[\s,])+$", re.ASCII)
+"""A plain CSS value, a character or a colour function at a time: a `+` inside the repeated group
+let 30 letters before a stray mark try every way of splitting them (minutes for one style)."""
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|gif|jpe?g|webp|avif);base64,[A-Za-z0-9+/=\s]+$", re.I)
-_IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>", re.S)
+_IFRAME = re.compile(r"<iframe\b([^<>]*)>.*?</iframe>", re.S)
+"""An iframe in nh3's output, where every `<iframe>` is closed and no tag holds a `<`."""
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _NOSCRIPT = re.compile(r"</?noscript\b[^>]*>", re.IGNORECASE)
 _URL_IGNORED = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _URL_TRIMMED = "".join(map(chr, range(0x21)))
 TRUSTED_PAGES = frozenset({"index.md"})
 """Generated pages left as they are: the home page (`render.HOME`) is made from our own
@@ -145,7 +149,9 @@ def sanitize_html(html: str, iframe_hosts: Iterable[str] = ()) -> str:
     `src` is on one of `iframe_hosts` (e.g. `www.youtube-nocookie.com`)."""
     # Scripts never run in the content, so what it shows readers without them is what it shows:
     # `<noscript>` is unwrapped (browsers would read its content as text, not markup).
-    cleaned = _cleaner(frozenset(host.lower() for host in iframe_hosts)).clean(_NOSCRIPT.sub("", html))
+    end = html.rfind(">") + 1  # a `<noscript` after the last `>` never closes: don't try each
+    unwrapped = _NOSCRIPT.sub("", html[:end]) + html[end:]
+    cleaned = _cleaner(frozenset(host.lower() for host in iframe_hosts)).clean(unwrapped)
     # An iframe whose `src` was refused is an empty box: drop it. The content of a kept one
     # is fallback text that browsers never parse as markup: drop that too.
     cleaned = _IFRAME.sub(lambda m: f"<iframe{m.group(1)}></iframe>" if ' src="' in m.group(1) else "", cleaned)
@@ -197,6 +203,9 @@ def filter_attribute(tag: str, name: str, value: str, iframe_hosts: frozenset[st
         return iframe_src(value, iframe_hosts)
     if name in ("href", "src") and url_text(value).lower().startswith("data:"):
         return value if tag == "img" and name == "src" and _DATA_IMAGE.match(url_text(value)) else None
+    if name == "cite":  # nh3 checks the schemes of href and src only
+        scheme = _SCHEME.match(url_text(value))
+        return None if scheme and scheme.group(1).lower() not in URL_SCHEMES - {"data"} else value
     return value
 
 

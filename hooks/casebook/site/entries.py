@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Mapping, Sequence
 
 from ..model import KINDS, CaseStudy, Post, Term
 from ..settings import Settings
+from ..text import without_tags
 from .citation import CITE_FILES, PDF_CSS, STYLES, citation_files, citation_tags, format_citation
 from .outputs import DRAFT, FILE, Output
 
@@ -95,7 +95,7 @@ def citation(
 
 def _both(formatted: str) -> tuple[str, str]:
     """A citation as HTML and as the plain text that readers copy."""
-    return formatted, html.unescape(re.sub(r"<[^>]+>", "", formatted))
+    return formatted, html.unescape(without_tags(formatted, ""))
 
 
 def search_record(entry_kind: str, date: dt.date | None, terms: Mapping[str, Sequence[Term]]) -> dict:

@@ -3,6 +3,7 @@ text, and problems as GitHub annotations on the lines of a pull request."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterable
@@ -12,7 +13,8 @@ from ..model import Problem
 # Images without alt text (legacy posts have many): worth fixing, but no reason to fail a build.
 
 _FRONT_MATTER = re.compile(r"\A---[^\n]*\n.*?^-{3,}[ \t]*$", re.M | re.S)
-_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,}).*?^(?P=fence)[ \t]*$|`[^`\n]+`", re.M | re.S)
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
+_FENCE = re.compile(r"(`{3,}|~{3,})[ \t]*")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r"""\salt(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?(?=[\s/>])""", re.I)
 _EMPTY_MARKDOWN_ALT = re.compile(r"!\[\s*\](?=[(\[])")
@@ -24,9 +26,9 @@ def missing_alt_text(text: str, source: str) -> list[Problem]:
     """Every `<img>` without alt text (no `alt`, or `alt=""`) and every Markdown `![](...)` in
     `text`, outside front matter and code, at its line and column."""
     masked = _blank(text, _FRONT_MATTER)
-    masked = _blank(masked, _CODE)
+    masked = _blank(_blank_fenced_code(masked), _INLINE_CODE)
     found = []
-    for match in _IMG_TAG.finditer(masked):
+    for match in _IMG_TAG.finditer(masked, 0, masked.rfind(">") + 1):  # no `<img` after the last `>` closes
         alt = _ALT.search(match.group())
         if alt is None:
             found.append((match.start(), "an image without alt text", HTML_ALT_HINT))
@@ -43,6 +45,30 @@ def missing_alt_text(text: str, source: str) -> list[Problem]:
 def _blank(text: str, pattern: re.Pattern) -> str:
     """`text` with every match of `pattern` replaced by spaces, keeping lines and columns."""
     return pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+
+
+def _blank_fenced_code(text: str) -> str:
+    """`text` with each fenced code block (from a line opening with ``` or ~~~ to the next line
+    holding just the same fence) blanked as `_blank` does; a fence never closed is not code.
+    Line by line, with the lines where each fence closes found once, rather than a pattern
+    that looked for the closing line from every opening one (quadratic on unclosed fences)."""
+    lines = text.split("\n")
+    closing = {}  # fence -> the numbers of the lines holding just it, in order
+    for number, line in enumerate(lines):
+        if line[:3] in ("```", "~~~") and _FENCE.fullmatch(line):
+            closing.setdefault(line.rstrip(" \t"), []).append(number)
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        fence = _FENCE.match(line) if line[:3] in ("```", "~~~") else None
+        closers = closing.get(fence.group(1), []) if fence else []
+        after = bisect.bisect_right(closers, number)
+        if after < len(closers):
+            end = closers[after]
+            lines[number : end + 1] = [" " * len(blanked) for blanked in lines[number : end + 1]]
+            number = end
+        number += 1
+    return "\n".join(lines)
 
 
 # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions

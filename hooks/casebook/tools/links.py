@@ -14,7 +14,9 @@ LINK_ATTRIBUTES = frozenset({"href", "src", "xlink:href", "action", "poster"})
 """Attributes holding one URL. `srcset` and CSS `url()` are not read (the site has neither in
 its HTML)."""
 MAX_REDIRECTS = 5
-_REFRESH = re.compile(r"^\s*\d+\s*;\s*url\s*=\s*(.+?)\s*$", re.I)
+_REFRESH = re.compile(r"^\s*\d+\s*;\s*url\s*=(.*)", re.I | re.S)
+"""A refresh's URL, stripped afterwards: a lazy group before `\\s*$` retried the spaces from
+every position of a long run."""
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -147,8 +149,8 @@ class _LinkParser(HTMLParser):
             self.page.ids.add(attributes["name"])
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
             match = _REFRESH.match(attributes.get("content") or "")
-            if match:
-                self.page.refresh = match.group(1).strip("'\"")
+            if match and match.group(1).strip():
+                self.page.refresh = match.group(1).strip().strip("'\"")
         for name, value in attrs:
             if name in LINK_ATTRIBUTES and value is not None:
                 self.page.links.append(value)
