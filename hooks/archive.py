@@ -20,7 +20,7 @@ from mkdocs.utils.meta import get_data
 
 # MkDocs puts this folder on sys.path only while it executes this file: import the package now.
 import casebook
-from casebook.preview.pagecache import BuildCache, CachedPage, code_digest, packages_digest, read_site, save_site
+from casebook.preview.pagecache import BuildCache, CachedPage, code_stamp, read_site, save_site
 from casebook.preview.plan import config_text, nav_paths, theme_stamp
 from casebook.preview.store import store_folder
 from casebook.preview.session import Build
@@ -54,8 +54,7 @@ class Hooks:
         self.build = Build(root, Path(config.site_dir), settings, problems)
         if not self.session.serving and not self.session.dirty:
             custom = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
-            code = casebook.digest(f"{code_digest([HOOKS, *custom])} {packages_digest()}".encode())
-            self.build.cache = BuildCache(root, store_folder(root, Path(config.site_dir)), code)
+            self.build.cache = BuildCache(root, store_folder(root, Path(config.site_dir)), code_stamp([HOOKS, *custom]))
             logging.getLogger("mkdocs").addHandler(self.build.cache.warnings)
 
     @event_priority(50)  # before plugins, so that a plugin a project adds sees generated pages

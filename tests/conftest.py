@@ -21,6 +21,8 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError
 
+from casebook.preview.store import store_folder
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = "https://example.org/casebook/"
 SOURCE_FIGURES = (
@@ -167,8 +169,11 @@ def vocabulary_without_sources(keep) -> str:
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The repository's own site, built once per test session with --strict, as published
-    under a sub-path (SITE_URL)."""
-    return build_strict(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("real") / "site")
+    under a sub-path (SITE_URL); what its build keeps in .cache/casebook/ goes with the test
+    session, so that CI's cache holds only what `make build` keeps."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    yield build_strict(ROOT / "mkdocs.yml", site)
+    shutil.rmtree(store_folder(ROOT, site), ignore_errors=True)
 
 
 def build_strict(config_file: Path, site: Path | None = None) -> Path:

@@ -95,6 +95,12 @@ def save_site(store: Path, key: str, site) -> None:
     temporary.replace(path)
 
 
+def code_stamp(folders: Iterable[Path]) -> str:
+    """What every page of a build depends on besides the project: the code and theme
+    overrides in `folders`, and the installed packages."""
+    return digest(f"{code_digest(folders)} {packages_digest()}".encode())
+
+
 def page_key(build_stamp: str, facts: Iterable, markdown: str) -> str:
     """The key of one page: the build's stamp, the page's own facts (its address, front
     matter, neighbours), and its Markdown as the theme gets it."""

@@ -111,8 +111,9 @@ def mark_store(folder: Path, site_dir: Path) -> None:
 
 
 def prune_stores(root: Path, keep: Path) -> None:
-    """Remove the stores of site folders that no longer exist (each `mkdocs serve` builds into
-    a temporary folder of its own, removed when it stops)."""
+    """Remove the stores of site folders outside the project that no longer exist (each
+    `mkdocs serve` builds into a temporary folder of its own, removed when it stops); the
+    project's own `site/` may be gone for a while (a fresh checkout, CI restoring its cache)."""
     for folder in (root / CACHE_DIR).glob("*/"):
         if folder == keep:
             continue
@@ -120,5 +121,5 @@ def prune_stores(root: Path, keep: Path) -> None:
             site_dir = (folder / SITE_DIR).read_text(encoding="utf-8")
         except OSError:
             continue  # being written, or not ours
-        if not Path(site_dir).is_dir():
+        if not Path(site_dir).is_dir() and not Path(site_dir).is_relative_to(root):
             shutil.rmtree(folder, ignore_errors=True)

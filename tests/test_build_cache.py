@@ -1,0 +1,181 @@
+"""The build cache (`.cache/casebook/`, preview/pagecache.py): a `mkdocs build` after a change
+of any kind gives, byte for byte, the site a build without the cache gives (the search index
+compared by its records, Pagefind naming its files as its threads finish); a build in which
+nothing changed converts no Markdown; an entry that is truncated or altered is rebuilt."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+from conftest import MKDOCS_YML, ROOT, minimal_case_study, search_records
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from test_edit_loop import files_of, post
+
+from casebook.preview import pagecache
+
+CACHE = ".cache/casebook"
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # sitemap.xml.gz carries the day
+
+
+@pytest.fixture
+def conversions(monkeypatch) -> list[str]:
+    """The Markdown texts converted, but the empty ones (a page from the cache converts none)."""
+    converted, convert = [], markdown.Markdown.convert
+
+    def counting(self, source: str) -> str:
+        if source.strip():
+            converted.append(source)
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counting)
+    return converted
+
+
+@pytest.fixture
+def cached(project):
+    """A project with posts, a case study and the theme's overrides of its own, built once."""
+    shutil.copytree(ROOT / "overrides", project.root / "overrides")
+    project.write("mkdocs.yml", MKDOCS_YML.replace(str(ROOT / "overrides"), "overrides"))
+    project.write("posts/2014-02-01-first.md", post("First", "2014-02-01", "See [the second](2015-01-10-second.md#more).", lessons="[keep-it-simple]"))
+    project.write("posts/2015-01-10-second.md", post("Second", "2015-01-10", "## More\n\nText.", partners="[code-for-germany]"))
+    project.write("case_studies/a-study.yml", minimal_case_study())
+    shutil.copy(ROOT / "case_studies" / "case-study.schema.json", project.root / "case_studies")
+    assert not project.build().error
+    return project
+
+
+def assert_same_as_uncached(project, tmp_path: Path) -> None:
+    """The site as built with the cache is the site built without it."""
+    warm = tmp_path / "warm"
+    shutil.copytree(project.root / "site", warm)
+    shutil.rmtree(project.root / CACHE)
+    built = project.build()
+    assert not built.error, built.messages
+    assert search_records(warm) == search_records(built.site)
+    cached, fresh = files_of(warm), files_of(built.site)
+    assert sorted(cached) == sorted(fresh)
+    assert [name for name in sorted(fresh) if cached[name] != fresh[name]] == []
+
+
+def test_nothing_changed_converts_nothing_and_builds_the_same_site(cached, conversions, tmp_path):
+    cached.enable_search()
+    cached.build()
+    conversions.clear()
+    built = cached.build()
+    assert not built.error
+    assert conversions == []
+    assert any("its index reused" in record.getMessage() for record in cached.caplog.records)
+    assert_same_as_uncached(cached, tmp_path)
+
+
+CHANGES = {
+    "a post edited": lambda p: p.write("posts/2015-01-10-second.md", post("Second", "2015-01-10", "## More\n\nOther text.")),
+    "a post added": lambda p: p.write("posts/2016-05-01-third.md", post("Third", "2016-05-01", models="[fellowship]")),
+    "a post removed": lambda p: (p.root / "posts/2014-02-01-first.md").unlink(),
+    "the link's anchor gone": lambda p: p.write("posts/2015-01-10-second.md", post("Second", "2015-01-10", "## Less")),
+    "a case study edited": lambda p: p.write("case_studies/a-study.yml", minimal_case_study().replace("Small things.", "Big things.")),
+    "the vocabulary edited": lambda p: p.write("taxonomy.yml", (p.root / "taxonomy.yml").read_text().replace("Keep it simple", "Keep it small", 1)),
+    "a template edited": lambda p: p.write("overrides/main.html", (p.root / "overrides/main.html").read_text() + "<!-- edited -->\n"),
+    "a Markdown setting": lambda p: p.write("mkdocs.yml", (p.root / "mkdocs.yml").read_text().replace("[toc,", "[{toc: {permalink: true}},")),
+    "a page of docs/": lambda p: p.write("docs/about.md", "# About us\n\nMore."),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_each_kind_of_change_builds_what_a_build_without_the_cache_builds(cached, change, conversions, tmp_path):
+    change(cached)
+    built = cached.build()
+    assert not built.error, built.messages
+    assert 0 < len(conversions)
+    assert_same_as_uncached(cached, tmp_path)
+
+
+def test_the_links_anchors_are_checked_on_pages_from_the_cache(cached):
+    """MkDocs checks links to anchors after the build, from what it learnt converting each
+    page: a page from the cache brings that back."""
+    cached.write("mkdocs.yml", (cached.root / "mkdocs.yml").read_text() + "validation:\n  anchors: warn\n")
+    cached.build()
+    cached.write("posts/2015-01-10-second.md", post("Second", "2015-01-10", "## Less"))
+    built = cached.build()
+    assert any("#more" in message for message in built.messages), built.messages
+
+
+def test_new_code_or_packages_build_every_page_again(cached, conversions, monkeypatch, tmp_path):
+    monkeypatch.setattr(pagecache, "packages_digest", lambda: "an upgraded theme")
+    cached.build()
+    assert len(conversions) > 0
+    conversions.clear()
+    monkeypatch.setattr(pagecache, "code_digest", lambda folders: "edited code")
+    cached.build()
+    assert len(conversions) > 0
+    assert_same_as_uncached(cached, tmp_path)
+
+
+def test_the_code_digest_follows_content_not_time(tmp_path):
+    (tmp_path / "module.py").write_text("A = 1\n")
+    before = pagecache.code_digest([tmp_path])
+    (tmp_path / "module.py").touch()
+    assert pagecache.code_digest([tmp_path]) == before
+    (tmp_path / "module.py").write_text("A = 2\n")
+    assert pagecache.code_digest([tmp_path]) != before
+
+
+def test_damaged_entries_are_rebuilt_never_published(cached, conversions, tmp_path):
+    cached.enable_search()
+    cached.build()
+    store = next((cached.root / CACHE).glob("*/"))
+    pages = sorted((store / "pages").glob("*/*"))
+    truncated, altered = pages[0], next(page for page in pages[1:] if b"Second" in page.read_bytes())
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    altered.write_bytes(altered.read_bytes().replace(b"Second", b"Altered"))
+    (store / "site.pickle").write_bytes((store / "site.pickle").read_bytes()[:-10])
+    fragment = next((store / "search").rglob("*.pf_fragment"))
+    fragment.write_bytes(fragment.read_bytes()[:-1])
+    conversions.clear()
+    built = cached.build()
+    assert not built.error
+    assert len(conversions) >= 2
+    assert not any("its index reused" in record.getMessage() for record in cached.caplog.records)
+    assert b"Altered" not in b"".join(files_of(built.site).values())
+    assert_same_as_uncached(cached, tmp_path)
+
+
+def test_a_build_with_a_warning_keeps_nothing_it_would_not_repeat(cached, caplog):
+    """A page whose conversion warned is not kept: a build from the cache would not warn again."""
+    cached.write("posts/2015-01-10-second.md", post("Second", "2015-01-10", "A [missing](nowhere.md) page."))
+    built = cached.build()
+    assert built.error
+    built = cached.build()
+    assert any("nowhere.md" in message for message in built.messages)
+
+
+def test_a_serve_session_leaves_the_cache_alone(cached):
+    before = sorted(path.relative_to(cached.root) for path in (cached.root / CACHE).rglob("*"))
+    cached.build("serve")
+    after = sorted(path.relative_to(cached.root) for path in (cached.root / CACHE).rglob("*"))
+    assert after == before
+
+
+def test_stores_of_site_folders_outside_the_project_are_removed_when_gone(cached, tmp_path_factory):
+    other = tmp_path_factory.mktemp("elsewhere") / "site"
+    config = load_config(str(cached.root / "mkdocs.yml"), site_dir=str(other))
+    config.plugins.on_startup(command="build", dirty=False)
+    mkdocs_build.build(config)
+    assert len(list((cached.root / CACHE).glob("*/"))) == 2
+    shutil.rmtree(other)
+    cached.build()
+    assert len(list((cached.root / CACHE).glob("*/"))) == 1
+    shutil.rmtree(cached.root / "site")  # the project's own site folder: its store stays
+    other.mkdir()
+    config = load_config(str(cached.root / "mkdocs.yml"), site_dir=str(other))
+    config.plugins.on_startup(command="build", dirty=False)
+    mkdocs_build.build(config)
+    assert len(list((cached.root / CACHE).glob("*/"))) == 2
