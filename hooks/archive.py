@@ -6,9 +6,8 @@ afresh in `on_config`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import logging
+from pathlib import Path
 
 import jinja2
 import mkdocs
@@ -22,8 +21,8 @@ from mkdocs.utils.meta import get_data
 import casebook
 from casebook.preview.pagecache import BuildCache, CachedPage, code_stamp, read_site, save_site
 from casebook.preview.plan import config_text, nav_paths, theme_stamp
-from casebook.preview.store import store_folder
 from casebook.preview.session import Build
+from casebook.preview.store import store_folder
 
 log = get_plugin_logger("casebook")
 INCLUSION = {
@@ -102,7 +101,9 @@ class Hooks:
         taken = frozenset(file.url for file in files.documentation_pages())
         existing = frozenset(file.dest_uri for file in files)
         sources, settings, cache = self.session.sources, self.build.settings, self.build.cache
-        key = cache and cache.site_key(settings, self.build.site_dir, sorted(docs.items()), sorted(taken), sorted(existing))
+        key = cache and cache.site_key(
+            settings, self.build.site_dir, sorted(docs.items()), sorted(taken), sorted(existing)
+        )
         site = key and read_site(cache.store, key)
         if not site:
             site = casebook.build_site(settings, env, taken, docs_files=docs, existing_files=existing, sources=sources)

@@ -44,8 +44,13 @@ def cached(project):
     """A project with posts, a case study and the theme's overrides of its own, built once."""
     shutil.copytree(ROOT / "overrides", project.root / "overrides")
     project.write("mkdocs.yml", MKDOCS_YML.replace(str(ROOT / "overrides"), "overrides"))
-    project.write("posts/2014-02-01-first.md", post("First", "2014-02-01", "See [the second](2015-01-10-second.md#more).", lessons="[keep-it-simple]"))
-    project.write("posts/2015-01-10-second.md", post("Second", "2015-01-10", "## More\n\nText.", partners="[code-for-germany]"))
+    project.write(
+        "posts/2014-02-01-first.md",
+        post("First", "2014-02-01", "See [the second](2015-01-10-second.md#more).", lessons="[keep-it-simple]"),
+    )
+    project.write(
+        "posts/2015-01-10-second.md", post("Second", "2015-01-10", "## More\n\nText.", partners="[code-for-germany]")
+    )
     project.write("case_studies/a-study.yml", minimal_case_study())
     shutil.copy(ROOT / "case_studies" / "case-study.schema.json", project.root / "case_studies")
     assert not project.build().error
@@ -76,15 +81,25 @@ def test_nothing_changed_converts_nothing_and_builds_the_same_site(cached, conve
     assert_same_as_uncached(cached, tmp_path)
 
 
+def replace(relative: str, old: str, new: str):
+    """A change: `old` replaced by `new` in the project's file `relative`."""
+
+    def change(project) -> None:
+        path = project.root / relative
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+    return change
+
+
 CHANGES = {
-    "a post edited": lambda p: p.write("posts/2015-01-10-second.md", post("Second", "2015-01-10", "## More\n\nOther text.")),
+    "a post edited": replace("posts/2015-01-10-second.md", "Text.", "Other text."),
     "a post added": lambda p: p.write("posts/2016-05-01-third.md", post("Third", "2016-05-01", models="[fellowship]")),
     "a post removed": lambda p: (p.root / "posts/2014-02-01-first.md").unlink(),
-    "the link's anchor gone": lambda p: p.write("posts/2015-01-10-second.md", post("Second", "2015-01-10", "## Less")),
-    "a case study edited": lambda p: p.write("case_studies/a-study.yml", minimal_case_study().replace("Small things.", "Big things.")),
-    "the vocabulary edited": lambda p: p.write("taxonomy.yml", (p.root / "taxonomy.yml").read_text().replace("Keep it simple", "Keep it small", 1)),
-    "a template edited": lambda p: p.write("overrides/main.html", (p.root / "overrides/main.html").read_text() + "<!-- edited -->\n"),
-    "a Markdown setting": lambda p: p.write("mkdocs.yml", (p.root / "mkdocs.yml").read_text().replace("[toc,", "[{toc: {permalink: true}},")),
+    "the link's anchor gone": replace("posts/2015-01-10-second.md", "## More", "## Less"),
+    "a case study edited": replace("case_studies/a-study.yml", "Small things.", "Big things."),
+    "the vocabulary edited": replace("taxonomy.yml", "Keep it simple", "Keep it small"),
+    "a template edited": replace("overrides/main.html", "{% extends", "<!-- edited -->{% extends"),
+    "a Markdown setting": replace("mkdocs.yml", "[toc,", "[{toc: {permalink: true}},"),
     "a page of docs/": lambda p: p.write("docs/about.md", "# About us\n\nMore."),
 }
 

@@ -4,7 +4,6 @@ the whole 208-post sample in ../shared when it is there."""
 
 import datetime as dt
 import re
-import time
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -415,9 +414,7 @@ def test_the_208_post_sample_imports_and_builds_strict(project):
     assert (len(report.read), len(report.written), report.failures, report.drafts) == (208, 208, (), ())
     assert report.counts(repairs=False) == {HOTLINKED: 353}
 
-    started = time.perf_counter()
     built = project.build()
-    assert time.perf_counter() - started < 30
     assert built.error == "" and built.messages == []
     assert len(list(built.site.glob("blog/[0-9][0-9][0-9][0-9]/[0-9][0-9]/*/index.html"))) == 208
 

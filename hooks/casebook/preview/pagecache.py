@@ -1,11 +1,14 @@
 """What a build keeps for the next one into the same site folder, in that folder's store under
-`.cache/casebook/` (`store.store_folder`; CI restores and saves it with `actions/cache`): the generated pages and files, each page as the theme rendered it, and the
-search index. The generated site is reused when every file of the project is the same, and the
-code, the packages and what MkDocs found (`site_key`). A page is reused
-when the digest of everything it was made from is the same (`page_key`: its Markdown and
-front matter, its place, every file's address, the navigation, the configuration, the theme,
-the code and the installed packages); the search index when every page is. Entries are
-checked when read: one that is truncated or altered is rebuilt, never published."""
+`.cache/casebook/` (`store.store_folder`; CI restores and saves it with `actions/cache`):
+
+- the generated pages and files, reused when every file of the project, the settings, the
+  code, the packages and what MkDocs found are the same (`site_key`);
+- each page as the theme rendered it, reused when the digest of everything it was made from
+  is the same (`page_key`: its Markdown and front matter, its place, every file's address,
+  the navigation, the configuration, the theme, the code and the installed packages);
+- the search index, reused when every page is.
+
+Entries are checked when read: one that is truncated or altered is rebuilt, never published."""
 
 from __future__ import annotations
 
