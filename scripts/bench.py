@@ -950,9 +950,17 @@ def pattern_cases() -> list[tuple[str, object, object]]:
     from casebook.content.limits import check_body
     from casebook.publish.sanitize import sanitize_html
     from casebook.text import plain_text, without_tags
-    from casebook.tools.annotations import missing_alt_text
+    from casebook.tools.annotations import images_over_http, missing_alt_text
     from casebook.tools.links import _REFRESH
-    from casebook.tools.repair import Here, OldSite, expand_captions, repair_links, resolve_liquid, strip_quotes
+    from casebook.tools.repair import (
+        Here,
+        OldSite,
+        expand_captions,
+        repair_images,
+        repair_links,
+        resolve_liquid,
+        strip_quotes,
+    )
 
     here, site = Here("posts/x.md", "blog/x.md", "", ""), OldSite(frozenset(), ())
     spaces = " " * MB
@@ -976,6 +984,7 @@ def pattern_cases() -> list[tuple[str, object, object]]:
         ("sanitize_html on `<noscript`", lambda: "noscript" in sanitize_html("<noscript" * (MB // 9)), False),
         ("missing_alt_text on open fences", lambda: missing_alt_text("```x\n" * (MB // 5), "posts/x.md"), []),
         ("missing_alt_text on `<img`", lambda: missing_alt_text("<img" * (MB // 4), "posts/x.md"), []),
+        ("images_over_http on `![`", lambda: images_over_http("![" * (MB // 2), "posts/x.md"), []),
         (
             "a refresh's URL after spaces",
             lambda: _REFRESH.match("0;url=a" + spaces + "b")[1].strip(),
@@ -993,6 +1002,11 @@ def pattern_cases() -> list[tuple[str, object, object]]:
             "repair_links on `[a](` and spaces",
             lambda: repair_links("[a](" + spaces + "x", here, site, []),
             "[a](" + spaces + "x",
+        ),
+        (
+            "repair_images on a srcset of commas",
+            lambda: repair_images('<img srcset="a://' + "," * MB + '">', "posts/x.md", site, []),
+            '<img srcset="a://' + "," * MB + '">',
         ),
     ]
 

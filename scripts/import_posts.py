@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 from casebook.tools.importer import REPAIRS, ImportReport, import_posts
-from casebook.tools.repair import HOTLINKED
+from casebook.tools.repair import HOTLINKED, HTTP_IMAGE
 
 ROOT = Path(__file__).resolve().parents[1]
-QUIET = frozenset({HOTLINKED})
+QUIET = frozenset({HOTLINKED, HTTP_IMAGE})
 """Warnings too many to list one by one unless asked (`--verbose`)."""
 
 

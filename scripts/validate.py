@@ -3,7 +3,7 @@
 Runs the build's own loaders and checks over the whole project (cross-file checks need every
 file) and prints each problem as `path:line:col: message (hint)`; with PATHs, only those in
 these files or folders. Exits 1 if there are problems, 0 if not. Images without alt text
-(warnings), terms nothing uses yet and, for the posts named, the terms the build tags them
+or over http (warnings), terms nothing uses yet and, for the posts named, the terms the build tags them
 with by itself (notes) are printed too, but do not change the exit status. `--github`
 prints GitHub annotations instead, which show on the pull request's lines."""
 
@@ -17,7 +17,7 @@ from casebook import Problem, Settings, check_content
 from casebook.content.posts import post_files
 from casebook.model import source_name
 from casebook.tagging import TAGGED, Tagger
-from casebook.tools.annotations import annotation, in_paths, missing_alt_text
+from casebook.tools.annotations import annotation, images_over_http, in_paths, missing_alt_text
 from casebook.tools.project import read_project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = [*project.problems, *checked.problems]
     reports = {
         "error": sorted(problems, key=location),
-        "warning": alt_text_warnings(project.settings),
+        "warning": image_warnings(project.settings),
         "notice": list(checked.notes) + (automatic_tags(checked.archive, wanted) if wanted else []),
     }
     counts = {}
@@ -84,8 +84,8 @@ def automatic_tags(archive, wanted: list[str]) -> list[Problem]:
     return notes
 
 
-def alt_text_warnings(settings: Settings) -> list[Problem]:
-    """Images without alt text in every post and case study."""
+def image_warnings(settings: Settings) -> list[Problem]:
+    """Images without alt text or over http in every post and case study, by file and line."""
     paths = [*post_files(settings.posts_dir), *sorted(settings.case_studies_dir.glob("*.yml"))]
     warnings = []
     for path in paths:
@@ -93,7 +93,8 @@ def alt_text_warnings(settings: Settings) -> list[Problem]:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError:
             continue  # the loaders report it
-        warnings += missing_alt_text(text.replace("\r\n", "\n"), source_name(path, settings.root))
+        text, source = text.replace("\r\n", "\n"), source_name(path, settings.root)
+        warnings += sorted(missing_alt_text(text, source) + images_over_http(text, source), key=location)
     return warnings
 
 

@@ -13,7 +13,16 @@ import yaml
 from casebook.content.dialects import legacy_paths
 from casebook.content.posts import parse_post
 from casebook.tools.importer import DUPLICATE, SLUG_CHANGED, import_posts, plan_import, render_post
-from casebook.tools.repair import HOTLINKED, LINK_LEFT, LIQUID_REMOVED, Here, OldSite, repair_body
+from casebook.tools.repair import (
+    HOTLINKED,
+    HTTP_IMAGE,
+    IMAGE_UPGRADED,
+    LINK_LEFT,
+    LIQUID_REMOVED,
+    Here,
+    OldSite,
+    repair_body,
+)
 from scripts.import_posts import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -65,7 +74,8 @@ def test_fixture_archives_report_every_post_duplicate_and_draft(tmp_path):
     assert [str(n) for n in first.notes if n.kind == LINK_LEFT] == [
         "wordpress-com/_posts/2015-04-17-civic-data-day.html: [Iconathon"
     ]
-    assert first.counts(repairs=False) == {HOTLINKED: 23, DUPLICATE: 2, LINK_LEFT: 1}
+    assert first.counts(repairs=False) == {HOTLINKED: 23, HTTP_IMAGE: 16, DUPLICATE: 2, LINK_LEFT: 1}
+    assert first.counts(repairs=True)[IMAGE_UPGRADED] == 7  # on www.codeforamerica.org; 7 + 16 over http
 
     assert len(second.read) == 5 and len(second.written) == 4
     assert second.updated == ("posts/2015-01-20-7-tips-for-civic-tech-organizing-no-matter-where-you-live.md",)
@@ -176,7 +186,7 @@ def test_fixture_archives_build_strict_with_working_redirects_and_repaired_links
     assert 'href="../../../2009/09/citizens-give-us-your-hand/">very first post</a>' in built.page(
         "blog/2011/08/exit-or-voice-how-about-neither/"
     )
-    assert 'src="http://www.codeforamerica.org/blog/wp-content/uploads/2015/06/cityvoice.png"' in built.page(
+    assert 'src="https://www.codeforamerica.org/blog/wp-content/uploads/2015/06/cityvoice.png"' in built.page(
         "blog/2015/07/using-heroku-api-to-make-code-for-america-products-easier-to-adopt/"
     )
     assert "Scaling our movement, in numbers" in built.page("blog/2011/08/scaling-our-movement-2/")
@@ -309,13 +319,64 @@ def test_links_that_cannot_be_repaired_are_left_and_never_fail_the_build():
 
 
 def test_hotlinked_images_are_kept_and_counted():
-    body = '<img src="http://www.codeforamerica.org/wp-content/a.jpg"> ![b](/wp-content/b.jpg) ![c](https://flickr.com/c.jpg)'
+    body = (
+        '<img src="https://codeforamerica.org/wp-content/a.jpg"> ![b](/wp-content/b.jpg) ![c](https://flickr.com/c.jpg)'
+    )
     new, notes = repair_body(body, HERE, SITE)
-    assert "http://www.codeforamerica.org/wp-content/a.jpg" in new
+    assert "https://codeforamerica.org/wp-content/a.jpg" in new
     assert [n.detail for n in notes if n.kind == HOTLINKED] == [
-        "http://www.codeforamerica.org/wp-content/a.jpg",
+        "https://codeforamerica.org/wp-content/a.jpg",
         "http://codeforamerica.org/wp-content/b.jpg",
     ]
+
+
+def test_images_over_http_move_to_https_on_the_listed_hosts_and_are_reported_elsewhere():
+    body = (
+        '<img src="http://www.codeforamerica.org/a.jpg" alt="a"> <img src=http://farm3.staticflickr.com/b.jpg>'
+        ' <img srcset="http://farm4.staticflickr.com/c.jpg 1x, http://www.gravatar.com/c.jpg 2x">'
+        " ![d](http://farm8.staticflickr.com/d.jpg) [![e](http://i.imgur.com/e.png)](http://farm9.staticflickr.com/e)"
+        ' <a href="http://farm9.staticflickr.com/f.jpg">f</a> ![g](https://farm9.staticflickr.com/g.jpg)'
+    )
+    new, notes = repair_body(body, HERE, SITE)
+    assert new == (
+        '<img src="https://www.codeforamerica.org/a.jpg" alt="a"> <img src="https://farm3.staticflickr.com/b.jpg">'
+        ' <img srcset="https://farm4.staticflickr.com/c.jpg 1x, http://www.gravatar.com/c.jpg 2x">'
+        " ![d](https://farm8.staticflickr.com/d.jpg) [![e](http://i.imgur.com/e.png)](http://farm9.staticflickr.com/e)"
+        ' <a href="http://farm9.staticflickr.com/f.jpg">f</a> ![g](https://farm9.staticflickr.com/g.jpg)'
+    )
+    assert [(n.kind, n.detail) for n in notes if n.kind in (IMAGE_UPGRADED, HTTP_IMAGE)] == [
+        (IMAGE_UPGRADED, "http://www.codeforamerica.org/a.jpg"),
+        (IMAGE_UPGRADED, "http://farm3.staticflickr.com/b.jpg"),
+        (IMAGE_UPGRADED, "http://farm4.staticflickr.com/c.jpg"),
+        (HTTP_IMAGE, "http://www.gravatar.com/c.jpg"),
+        (IMAGE_UPGRADED, "http://farm8.staticflickr.com/d.jpg"),
+        (HTTP_IMAGE, "http://i.imgur.com/e.png"),
+    ]
+    assert [n.detail for n in notes if n.kind == HOTLINKED] == ["https://www.codeforamerica.org/a.jpg"]
+
+
+def test_the_importer_upgrades_images_it_can_and_reports_the_rest_with_counts_that_add_up(tmp_path, capsys):
+    source = tmp_path / "_posts"
+    source.mkdir()
+    (source / "2014-03-01-photos.md").write_text(
+        "---\ntitle: Photos\nimage: http://farm4.staticflickr.com/banner.jpg\n---\n"
+        '![a](http://farm8.staticflickr.com/a.jpg) <img src="http://farm6.static.flickr.com/b.jpg">\n'
+    )
+    (source / "2014-03-02-faces.md").write_text(
+        "---\ntitle: Faces\n---\n![c](http://www.gravatar.com/c.jpg) ![d](https://www.gravatar.com/d.jpg)\n"
+    )
+    assert main([str(source), "--out", str(tmp_path / "posts"), "--verbose"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:5] == ["Repairs:", "       2  image upgraded to https", "Warnings:", f"       2  {HTTP_IMAGE}"]
+    assert sorted(line for line in out if line.startswith(HTTP_IMAGE)) == [
+        f"{HTTP_IMAGE}: _posts/2014-03-01-photos.md: http://farm6.static.flickr.com/b.jpg",
+        f"{HTTP_IMAGE}: _posts/2014-03-02-faces.md: http://www.gravatar.com/c.jpg",
+    ]
+    photos = post((tmp_path / "posts" / "2014-03-01-photos.md").read_text(), "posts/2014-03-01-photos.md")
+    assert photos.image == "https://farm4.staticflickr.com/banner.jpg"
+    assert photos.body.strip() == (
+        '![a](https://farm8.staticflickr.com/a.jpg) <img src="http://farm6.static.flickr.com/b.jpg">'
+    )
 
 
 def test_liquid_is_resolved_against_the_old_site_or_removed():
@@ -412,7 +473,8 @@ def test_wordpress_com_draft_has_no_alias_from_its_query_permalink():
 def test_the_208_post_sample_imports_and_builds_strict(project):
     report = import_posts([SAMPLE], project.root / "posts")
     assert (len(report.read), len(report.written), report.failures, report.drafts) == (208, 208, (), ())
-    assert report.counts(repairs=False) == {HOTLINKED: 353}
+    assert report.counts(repairs=False) == {HOTLINKED: 353, HTTP_IMAGE: 193}
+    assert report.counts(repairs=True)[IMAGE_UPGRADED] == 184
 
     built = project.build()
     assert built.error == "" and built.messages == []

@@ -10,7 +10,7 @@ import pytest
 from casebook import check_content, read_settings
 from casebook.content.posts import parse_post, read_term_ids
 from casebook.model import Problem
-from casebook.tools.annotations import annotation, in_paths, missing_alt_text
+from casebook.tools.annotations import annotation, images_over_http, in_paths, missing_alt_text
 from casebook.tools.project import documentation_urls, read_config
 from scripts import new_case_study, new_post, suggest_terms, validate
 
@@ -77,18 +77,23 @@ def test_validate_catches_a_url_of_a_hand_written_page(project, capsys):
 
 def test_warnings_and_notes_do_not_change_the_exit_status(project, capsys, monkeypatch):
     monkeypatch.chdir(project.root)
-    project.write("posts/2015-01-01-a.md", "---\ntitle: A\nmodels: [brigade]\n---\nA ![](x.png) picture.\n")
+    project.write(
+        "posts/2015-01-01-a.md",
+        "---\ntitle: A\nmodels: [brigade]\n---\nA ![](x.png) picture.\n\n<img src='http://x.org/a.png' alt=A>\n",
+    )
     assert run(validate.main, project, "--github") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
         "::warning file=posts/2015-01-01-a.md,line=5,col=3::an image without alt text"
         " (write what the image shows between the brackets: ![...](...))"
     )
-    assert out[1].startswith("::notice file=taxonomy.yml,line=") and len(out) > 2
+    assert out[2].startswith("::notice file=taxonomy.yml,line=") and len(out) > 3
     assert run(validate.main, project, "posts") == 0
     assert capsys.readouterr().out.splitlines() == [
         "warning: posts/2015-01-01-a.md:5:3: an image without alt text"
-        " (write what the image shows between the brackets: ![...](...))"
+        " (write what the image shows between the brackets: ![...](...))",
+        "warning: posts/2015-01-01-a.md:7:1: an image over http (mixed content on an https site)"
+        " (link it with https:// if its host serves it there, or copy it into the site)",
     ]
 
 
@@ -142,6 +147,16 @@ def test_in_paths():
 def test_missing_alt_text(text, expected):
     problems = missing_alt_text(text, "posts/a.md")
     assert [f"{p.line}:{p.column}: {p.message}" for p in problems] == expected
+
+
+def test_images_over_http():
+    text = (
+        "---\nimage: http://x.org/banner.jpg\n---\n"
+        '<img src="http://x.org/a.png" alt=A> <IMG SRC=HTTP://x.org/b.png> <img src="https://x.org/c.png">\n'
+        '<img srcset="d.png 1x, http://x.org/d.png 2x" src=d.png> <a href="http://x.org/e.png">e</a>\n'
+        "![f](http://x.org/f.png) ![g](https://x.org/g.png) [h](http://x.org/h.png) `![i](http://x.org/i.png)`\n"
+    )
+    assert [(p.line, p.column) for p in images_over_http(text, "posts/a.md")] == [(4, 1), (4, 38), (5, 1), (6, 1)]
 
 
 def test_read_config_tolerates_tags(tmp_path):

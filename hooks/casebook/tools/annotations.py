@@ -1,5 +1,5 @@
 """What the checks report to contributors beside the build's problems: images without alt
-text, and problems as GitHub annotations on the lines of a pull request."""
+text or over http, and problems as GitHub annotations on the lines of a pull request."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from collections.abc import Iterable
 
 from ..model import Problem
 
-# Images without alt text (legacy posts have many): worth fixing, but no reason to fail a build.
+# Images without alt text or over http (legacy posts have many): worth fixing, but no reason to
+# fail a build.
 
 _FRONT_MATTER = re.compile(r"\A---[^\n]*\n.*?^-{3,}[ \t]*$", re.M | re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
@@ -20,13 +21,17 @@ _ALT = re.compile(r"""\salt(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?(?=
 _EMPTY_MARKDOWN_ALT = re.compile(r"!\[\s*\](?=[(\[])")
 HTML_ALT_HINT = 'add alt="..." saying what the image shows'
 MARKDOWN_ALT_HINT = "write what the image shows between the brackets: ![...](...)"
+_HTTP_SRC = re.compile(r"""\ssrc\s*=\s*["']?http://|\ssrcset\s*=\s*(["'])[^"']*?(?<![^\s,"'])http://""", re.I)
+_HTTP_MARKDOWN_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([ \t]*<?http://", re.I)
+"""Alt text with no brackets in it: scanning stops at the next `![`, so the search stays linear."""
+HTTP_MESSAGE = "an image over http (mixed content on an https site)"
+HTTP_HINT = "link it with https:// if its host serves it there, or copy it into the site"
 
 
 def missing_alt_text(text: str, source: str) -> list[Problem]:
     """Every `<img>` without alt text (no `alt`, or `alt=""`) and every Markdown `![](...)` in
     `text`, outside front matter and code, at its line and column."""
-    masked = _blank(text, _FRONT_MATTER)
-    masked = _blank(_blank_fenced_code(masked), _INLINE_CODE)
+    masked = _without_code(text)
     found = []
     for match in _IMG_TAG.finditer(masked, 0, masked.rfind(">") + 1):  # no `<img` after the last `>` closes
         alt = _ALT.search(match.group())
@@ -36,8 +41,32 @@ def missing_alt_text(text: str, source: str) -> list[Problem]:
             found.append((match.start(), "an image with empty alt text", HTML_ALT_HINT))
     for match in _EMPTY_MARKDOWN_ALT.finditer(masked):
         found.append((match.start(), "an image without alt text", MARKDOWN_ALT_HINT))
+    return _at_lines(masked, source, found)
+
+
+def images_over_http(text: str, source: str) -> list[Problem]:
+    """Every image of `text` loaded over `http://` (`<img src>`, `srcset`, Markdown), outside
+    front matter and code, at its line and column: browsers block or flag it on an https page."""
+    masked = _without_code(text)
+    starts = [match.start() for match in _HTTP_MARKDOWN_IMAGE.finditer(masked)]
+    starts += [
+        match.start()
+        for match in _IMG_TAG.finditer(masked, 0, masked.rfind(">") + 1)
+        if _HTTP_SRC.search(match.group())
+    ]
+    return _at_lines(masked, source, [(start, HTTP_MESSAGE, HTTP_HINT) for start in starts])
+
+
+def _without_code(text: str) -> str:
+    """`text` with its front matter, fenced code and inline code blanked (see `_blank`)."""
+    masked = _blank(text, _FRONT_MATTER)
+    return _blank(_blank_fenced_code(masked), _INLINE_CODE)
+
+
+def _at_lines(text: str, source: str, found: list[tuple[int, str, str]]) -> list[Problem]:
+    """A problem for each (offset in `text`, message, hint), at its line and column, in order."""
     return [
-        Problem(source, masked.count("\n", 0, start) + 1, message, hint, start - masked.rfind("\n", 0, start))
+        Problem(source, text.count("\n", 0, start) + 1, message, hint, start - text.rfind("\n", 0, start))
         for start, message, hint in sorted(found)
     ]
 

@@ -3,7 +3,7 @@ Jekyll) into canonical post files that the build reads.
 
 Front matter goes through the build's own `read_post`, so that importer and build normalise it
 in one place. The importer then does what the build cannot: it repairs bodies (Liquid tags,
-caption shortcodes, indented HTML, links), keeps every legacy URL as an alias, merges
+caption shortcodes, indented HTML, links, images on http), keeps every legacy URL as an alias, merges
 duplicates, never overwrites a post, and writes canonical front matter only, so that author
 e-mails and passwords stay out of the repository. Nothing here prints or knows MkDocs.
 """
@@ -28,6 +28,7 @@ from ..model import Post, Problem, source_name
 from ..text import plain_text, slugify
 from .repair import (
     CAPTION,
+    IMAGE_UPGRADED,
     LINK_REPAIRED,
     LINK_TO_POST,
     LIQUID_RESOLVED,
@@ -40,6 +41,7 @@ from .repair import (
     host_key,
     jekyll_paths,
     repair_body,
+    repair_image,
 )
 
 SOURCE_SUFFIXES = (*POST_SUFFIXES, ".markdown")
@@ -50,7 +52,9 @@ SLUG_CHANGED = "slug changed"
 NOT_A_POST = "not a post"
 UNREADABLE_EXISTING = "existing post unreadable"
 TITLE_MARKUP = "title markup removed"
-REPAIRS = frozenset({LINK_TO_POST, LINK_REPAIRED, LIQUID_RESOLVED, CAPTION, UNINDENTED, TITLE_MARKUP, MOJIBAKE})
+REPAIRS = frozenset(
+    {LINK_TO_POST, LINK_REPAIRED, LIQUID_RESOLVED, CAPTION, UNINDENTED, TITLE_MARKUP, MOJIBAKE, IMAGE_UPGRADED}
+)
 
 TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 SAME_POST_DAYS = 7
@@ -119,8 +123,9 @@ def import_posts(sources: list[Path], out: Path, origin: str = "") -> ImportRepo
         here = Here(post.source, post.src_uri, old_home(post, origin), old_address(post, origin))
         body, body_notes = repair_body(post.body, here, site)
         notes += body_notes
+        image = repair_image(post.image, post.source, site, notes)
         path = out / post_file_name(post)
-        problems = write_post(replace(post, body=body), path, out.parent)
+        problems = write_post(replace(post, body=body, image=image), path, out.parent)
         failures += problems
         if not problems:
             written.append(source_name(path, out.parent))

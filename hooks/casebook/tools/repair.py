@@ -1,6 +1,7 @@
 """Repairs of an imported post's body, made on the reader's behalf and each noted: Liquid
 tags resolved or removed, WordPress caption shortcodes expanded, indented HTML that Markdown
-would show as code unindented, and links into the old sites pointed at the posts' new pages."""
+would show as code unindented, links into the old sites pointed at the posts' new pages, and
+images moved from http to https where their host is known to serve both."""
 
 from __future__ import annotations
 
@@ -25,6 +26,21 @@ LINK_REPAIRED = "link repaired"
 LIQUID_RESOLVED = "liquid resolved"
 CAPTION = "caption shortcode"
 UNINDENTED = "indented html"
+IMAGE_UPGRADED = "image upgraded to https"
+HTTP_IMAGE = "image over http (mixed content on an https site)"
+
+HTTPS_IMAGE_HOSTS = frozenset(
+    {
+        "farm3.staticflickr.com",
+        "farm4.staticflickr.com",
+        "farm8.staticflickr.com",
+        "farm9.staticflickr.com",
+        "www.codeforamerica.org",
+    }
+)
+"""Hosts whose `http://` images may be asked for over `https://` instead: those the archive
+itself shows serving images over both, i.e. every host that images in posts/ name with both
+`http://` and `https://`. Other hosts are left on http and reported: a guess breaks images."""
 
 HTML_TAG = re.compile(r"<(?P<name>[a-zA-Z][a-zA-Z0-9]*)(?P<attrs>\s[^<>]*)>")
 # A value may be quoted twice over (`href=""https://x""`), a quirk of some exports, or not
@@ -34,6 +50,9 @@ HTML_LINK = re.compile(
     r"(?:(?P<q>[\"'])(?P<value>\"[^\"<>]*\"|.*?)(?P=q)|(?P<bare>[^\s\"'=<>`]+))",
     re.IGNORECASE | re.DOTALL,
 )
+SRCSET = re.compile(r"(?P<lead>\ssrcset\s*=\s*)(?P<q>[\"'])(?P<value>.*?)(?P=q)", re.IGNORECASE | re.DOTALL)
+SRCSET_URL = re.compile(r"(?<![^\s,])[a-zA-Z][\w+.-]*://\S*[^\s,]")
+"""An address in a `srcset` list (`a.jpg 1x, b.jpg 2x`): it ends at a space or a final comma."""
 MD_LINK = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
     r"\((?P<lead>[ \t]*+)(?P<target>[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
@@ -154,6 +173,7 @@ def repair_body(body: str, here: Here, site: OldSite) -> tuple[str, list[Note]]:
     body = expand_captions(body, here, notes)
     body = unindent_html(body, here, notes)
     body = repair_links(body, here, site, notes)
+    body = repair_images(body, here.source, site, notes)
     return body, notes
 
 
@@ -281,17 +301,15 @@ def repair_links(body: str, here: Here, site: OldSite, notes: list[Note]) -> str
     """Every link and image of the body, in Markdown and in HTML, repaired (see `repair_url`);
     Markdown links that stay broken become HTML links, which MkDocs does not check."""
 
-    def note(kind: str, old: str, new: str, image: bool) -> None:
+    def note(kind: str, old: str, new: str) -> None:
         if kind:
             notes.append(Note(kind, here.source, f"{old} -> {new}" if kind != LINK_LEFT else old))
-        if image and host_key(urlsplit(new).netloc) in site.hosts:
-            notes.append(Note(HOTLINKED, here.source, new))
 
     def in_html(tag: re.Match) -> str:
         def attribute(match: re.Match) -> str:
             quote, value = link_value(match)
             new, kind = repair_url(value, here, site, markdown=False)
-            note(kind, value, new, tag["name"].lower() == "img" and match["attr"].lower() == "src")
+            note(kind, value, new)
             if not match["q"]:  # now quoted: a quote inside would end it
                 new = new.replace('"', "%22")
             return f"{match['lead']}{quote}{new}{quote}"
@@ -301,7 +319,7 @@ def repair_links(body: str, here: Here, site: OldSite, notes: list[Note]) -> str
     def in_markdown(match: re.Match) -> str:
         text = MD_LINK.sub(in_markdown, match["text"])
         new, kind = repair_url(match["target"], here, site, markdown=True)
-        note(kind, match["target"], new, bool(match["bang"]))
+        note(kind, match["target"], new)
         if kind == LINK_LEFT and checked_by_mkdocs(new):
             if match["bang"]:
                 return f'<img src="{html.escape(new)}" alt="{html.escape(text)}">'
@@ -309,6 +327,58 @@ def repair_links(body: str, here: Here, site: OldSite, notes: list[Note]) -> str
         return f"{match['bang']}[{text}]({match['lead']}{new}{match['rest']})"
 
     return MD_LINK.sub(in_markdown, HTML_TAG.sub(in_html, body))
+
+
+def repair_images(body: str, source: str, site: OldSite, notes: list[Note]) -> str:
+    """The body with each image (Markdown, `<img src>`, `srcset`) passed through `repair_image`.
+    After `repair_links`, so that the addresses it made absolute are seen too."""
+
+    def in_html(tag: re.Match) -> str:
+        name = tag["name"].lower()
+        if name not in ("img", "source"):
+            return tag[0]
+
+        def src(match: re.Match) -> str:
+            if name != "img" or match["attr"].lower() != "src":
+                return match[0]
+            value = match["value"] if match["q"] else match["bare"]
+            return match[0].replace(value, repair_image(value, source, site, notes), 1)
+
+        def srcset(match: re.Match) -> str:
+            urls = SRCSET_URL.sub(lambda url: repair_image(url[0], source, site, notes), match["value"])
+            return f"{match['lead']}{match['q']}{urls}{match['q']}"
+
+        return f"<{tag['name']}{SRCSET.sub(srcset, HTML_LINK.sub(src, tag['attrs']))}>"
+
+    def in_markdown(match: re.Match) -> str:
+        text = MD_LINK.sub(in_markdown, match["text"])
+        target = repair_image(match["target"], source, site, notes) if match["bang"] else match["target"]
+        return f"{match['bang']}[{text}]({match['lead']}{target}{match['rest']})"
+
+    return MD_LINK.sub(in_markdown, HTML_TAG.sub(in_html, body))
+
+
+def repair_image(url: str, source: str, site: OldSite, notes: list[Note]) -> str:
+    """An image's address, on https if it was on http at one of `HTTPS_IMAGE_HOSTS`; noted
+    when it changed, when it stays on http (browsers block or flag it on an https page), and
+    when it is on the old site (hotlinked: it goes when that site does)."""
+    host = web_host(url)
+    if url[:7].lower() == "http://" and host in HTTPS_IMAGE_HOSTS:
+        notes.append(Note(IMAGE_UPGRADED, source, url))
+        url = "https://" + url[7:]
+    elif url[:7].lower() == "http://":
+        notes.append(Note(HTTP_IMAGE, source, url))
+    if host and host_key(host) in site.hosts:
+        notes.append(Note(HOTLINKED, source, url))
+    return url
+
+
+def web_host(url: str) -> str:
+    """The lower-case host of an address (`www.codeforamerica.org`), or "" for a path."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # e.g. an unclosed `[` of an IPv6 address
+        return ""
 
 
 def repair_url(target: str, here: Here, site: OldSite, markdown: bool) -> tuple[str, str]:
