@@ -17,6 +17,8 @@ import re
 import sys
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
 from casebook.content.schema import did_you_mean
 from casebook.content.vocabulary import load_vocabulary
 from casebook.model import KINDS, Term

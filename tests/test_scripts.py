@@ -77,7 +77,7 @@ def test_validate_catches_a_url_of_a_hand_written_page(project, capsys):
 
 def test_warnings_and_notes_do_not_change_the_exit_status(project, capsys, monkeypatch):
     monkeypatch.chdir(project.root)
-    project.write("posts/2015-01-01-a.md", "---\ntitle: A\nmodels: [brigade]\n---\nA ![](x.png) picture.\n")
+    project.write("posts/2015-01-01-a.md", "---\ntitle: A\nmodels: [brigade]\n---\nA ![](https://example.org/x.png) picture.\n")
     assert run(validate.main, project, "--github") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (

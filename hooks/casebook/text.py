@@ -12,6 +12,8 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS_MARKS = re.compile(r"[*_>`]+|(?<!&)#+")
 """Marks that `plain_text` drops; not the # of entities (&#8217;)."""
+_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,}).*?^(?P=fence)[ \t]*$|`[^`\n]+`", re.M | re.S)
+"""Fenced code blocks and code spans, where Markdown's links and images are only text."""
 _MARKDOWN_ESCAPES = str.maketrans({mark: "\\" + mark for mark in "\\`*_{}[]()#+!|-"})
 """What Python-Markdown (with `tables`, for `|`) reads as syntax and lets a backslash escape;
 before any other character, `~` for one, the backslash would show."""
@@ -50,3 +52,9 @@ def slugify(text: str, max_length: int = 0) -> str:
 def markdown_text(text: str) -> str:
     """Text made safe to place inside Markdown: HTML escaped, Markdown syntax neutralised."""
     return html.escape(text, quote=False).translate(_MARKDOWN_ESCAPES)
+
+
+def blank(text: str, pattern: re.Pattern = _CODE) -> str:
+    """`text` with every match of `pattern` (by default code, fenced or inline) replaced by
+    spaces, keeping lines and columns: what is left is read as Markdown."""
+    return pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)

@@ -122,4 +122,5 @@ def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
     if found:
         return None, found
     lines = {name: line_of(key) for name, key in keys.items()}
+    lines["body"] = offset + 1 + len(body) - len(body.lstrip("\n"))  # where the stored body starts
     return Post(source=source, body=body.strip("\n") + "\n", lines=lines, **fields), []

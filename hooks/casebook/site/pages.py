@@ -16,7 +16,7 @@ from .citation import citation_record, load_styles
 from .entries import citation, edit_url, entry_meta, search_record
 from .feeds import render_feeds
 from .outputs import DRAFT, FILE, NAV, UNLISTED, Output
-from .sources import link_sources
+from .sources import link_sources, source_pages
 from .templates import Render, renderer
 from .terms import render_terms
 
@@ -59,8 +59,7 @@ def render_posts(archive: Archive, render: Render, settings: Settings, organizat
     and PDFs")."""
     outputs = []
     newer_older = _pagers(archive.posts)
-    pages = {entry.source: entry.src_uri for entry in archive.posts + archive.pages + archive.drafts}
-    pages |= {study.source: study.src_uri for study in archive.case_studies}
+    pages = source_pages(archive)
     for post in archive.posts + archive.pages + archive.drafts:
         cite = None
         if post.kind == "post":

@@ -8,11 +8,11 @@ import re
 from collections.abc import Iterable
 
 from ..model import Problem
+from ..text import blank
 
 # Images without alt text (legacy posts have many): worth fixing, but no reason to fail a build.
 
 _FRONT_MATTER = re.compile(r"\A---[^\n]*\n.*?^-{3,}[ \t]*$", re.M | re.S)
-_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,}).*?^(?P=fence)[ \t]*$|`[^`\n]+`", re.M | re.S)
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r"""\salt(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?(?=[\s/>])""", re.I)
 _EMPTY_MARKDOWN_ALT = re.compile(r"!\[\s*\](?=[(\[])")
@@ -23,8 +23,7 @@ MARKDOWN_ALT_HINT = "write what the image shows between the brackets: ![...](...
 def missing_alt_text(text: str, source: str) -> list[Problem]:
     """Every `<img>` without alt text (no `alt`, or `alt=""`) and every Markdown `![](...)` in
     `text`, outside front matter and code, at its line and column."""
-    masked = _blank(text, _FRONT_MATTER)
-    masked = _blank(masked, _CODE)
+    masked = blank(blank(text, _FRONT_MATTER))
     found = []
     for match in _IMG_TAG.finditer(masked):
         alt = _ALT.search(match.group())
@@ -38,11 +37,6 @@ def missing_alt_text(text: str, source: str) -> list[Problem]:
         Problem(source, masked.count("\n", 0, start) + 1, message, hint, start - masked.rfind("\n", 0, start))
         for start, message, hint in sorted(found)
     ]
-
-
-def _blank(text: str, pattern: re.Pattern) -> str:
-    """`text` with every match of `pattern` replaced by spaces, keeping lines and columns."""
-    return pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
 
 
 # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions

@@ -1,0 +1,82 @@
+"""`make check`: the build's own content checks without building, so that it fails whatever
+`make build` fails, with the file and line; and the scripts' one-line advice when run
+outside the project's .venv."""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scripts import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = sorted(path.name for path in (ROOT / "scripts").glob("*.py") if "import venv_guard" in path.read_text())
+
+
+def check(project, capsys, *paths: str) -> tuple[int, list[str]]:
+    """validate.py's exit status and its lines, notes aside (every term is unused in a test project)."""
+    status = validate.main(["--config-file", str(project.root / "mkdocs.yml"), *paths])
+    lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("note: ")]
+    return status, lines
+
+
+def test_check_fails_on_the_links_and_images_the_build_fails_on(project, capsys, monkeypatch):
+    monkeypatch.chdir(project.root)
+    project.write("posts/2015-01-20-tips.md", "---\ntitle: Tips\n---\nText.\n")
+    project.write(
+        "posts/2026-01-04-a.md",
+        """\
+        ---
+        title: A
+        ---
+        See [the tips](2015-01-20-tip.md), [the about page](../docs/about.md) and
+        ![A map](map.png). In code, `[x](nothing.md)` is only text.
+        """,
+    )
+    expected = [
+        "posts/2026-01-04-a.md:4: the link '2015-01-20-tip.md' leads to no file (did you mean '2015-01-20-tips.md'?)",
+        "posts/2026-01-04-a.md:4: the link '../docs/about.md' leads to no file"
+        " (link to a post or case study by its file's path from this post, e.g. 2015-01-20-slug.md)",
+        "posts/2026-01-04-a.md:5: the link 'map.png' leads to no file"
+        " (give the file's path from this post, or its full address (https://...))",
+    ]
+    assert check(project, capsys) == (1, expected)
+    built = project.build()
+    assert [message.removeprefix("casebook: ") for message in built.messages[:-1]] == expected
+    assert built.error and built.messages[-1] == "3 problem(s) in the content, listed above. Fix them and build again."
+
+    project.write("posts/2026-01-04-a.md", "---\ntitle: A\n---\nSee [the tips](2015-01-20-tips.md).\n")
+    assert check(project, capsys) == (0, [])
+    assert project.build().messages == []
+
+
+def test_make_check_runs_the_validator_on_one_file():
+    if shutil.which("make") is None:
+        pytest.skip("needs make")
+    result = subprocess.run(
+        ["make", "-n", "check", "FILE=posts/2015-01-20-x.md"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == ".venv/bin/python scripts/validate.py posts/2015-01-20-x.md"
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_script_run_outside_the_venv_says_how_to_run_it(script):
+    python = next((p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if Path(p).is_file()), None)
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    if (
+        python is None
+        or subprocess.run([python, "-c", "import casebook"], env=env, capture_output=True).returncode == 0
+    ):
+        pytest.skip("needs a Python outside the venv that cannot import casebook")
+    result = subprocess.run([python, f"scripts/{script}"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert re.fullmatch(
+        rf"scripts/{script} needs the project's \.venv \(this Python cannot import \w+\): run `make setup` once, "
+        rf"then (`make \w+`, or )?`\.venv/bin/python scripts/{script}`",
+        line,
+    )
+    assert ("`make check`" in line) == (script == "validate.py")
