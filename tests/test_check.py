@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import minimal_case_study
 
 from scripts import validate
 
@@ -80,3 +81,41 @@ def test_a_script_run_outside_the_venv_says_how_to_run_it(script):
         line,
     )
     assert ("`make check`" in line) == (script == "validate.py")
+
+
+def test_a_case_study_with_schema_errors_still_has_its_unknown_terms_reported(project, capsys):
+    study = minimal_case_study().replace("title: A study\norganization", "organization")
+    project.write("case_studies/a-study.yml", study.replace("models: [fellowship]", "models: [felowship]"))
+    shutil.copy(ROOT / "case_studies" / "case-study.schema.json", project.root / "case_studies")
+    assert check(project, capsys) == (
+        1,
+        [
+            "case_studies/a-study.yml:1:1: the case study is missing 'title' (add `title: ...`)",
+            "case_studies/a-study.yml:10: unknown model 'felowship' (did you mean 'fellowship'?)",
+        ],
+    )
+
+
+def test_a_duplicate_url_is_blamed_on_the_newer_post_and_checked_one_file_at_a_time(project, capsys):
+    project.write("posts/zz-first.md", "---\ntitle: First\ndate: 2015-01-02\nslug: same\n---\nText.\n")
+    project.write("posts/aa-second.md", "---\ntitle: Second\ndate: 2015-01-21\nslug: same\n---\nText.\n")
+    blamed = (
+        "posts/aa-second.md:4: posts/zz-first.md already has the URL /blog/2015/01/same/"
+        " (give one of the two posts another `slug:`)"
+    )
+    assert check(project, capsys) == (1, [blamed])
+    assert check(project, capsys, str(project.root / "posts/aa-second.md")) == (1, [blamed])
+    assert check(project, capsys, str(project.root / "posts/zz-first.md")) == (0, [])
+
+
+def test_a_typo_in_a_post_is_reported_on_the_post_only(project, capsys):
+    """The post is left out of the archive, but the case study that names it and the term
+    only it uses are not blamed for that."""
+    project.write("posts/2015-01-20-kingston.md", "---\ntitle: Kingston\ntitel: x\nmodels: [brigade]\n---\nText.\n")
+    project.write("case_studies/a-study.yml", minimal_case_study() + "related_posts: [kingston]\n")
+    shutil.copy(ROOT / "case_studies" / "case-study.schema.json", project.root / "case_studies")
+    status = validate.main(["--config-file", str(project.root / "mkdocs.yml")])
+    lines = capsys.readouterr().out.splitlines()
+    assert status == 1 and lines[0] == "posts/2015-01-20-kingston.md:3: unknown field 'titel' (did you mean 'title'?)"
+    assert not [line for line in lines[1:] if not line.startswith("note: ")]
+    assert not [line for line in lines if "brigade" in line]

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content.case_studies import load_case_studies
+from .content.case_studies import load_case_studies, unloaded_study_references
 from .content.checks import validate_case_studies, validate_urls
-from .content.posts import load_posts, unloaded_references
+from .content.posts import load_posts, unloaded_references, unloaded_slugs
 from .content.vocabulary import check_references, load_vocabulary, unused_terms
 from .index import Archive, FindTags, build_archive
 from .model import Problem, Term, source_name
@@ -66,11 +66,13 @@ def check_content(
     )
     problems += study_problems + term_problems
     problems += validate_urls(posts, taken_urls)
-    problems += validate_case_studies(studies, posts)
+    problems += validate_case_studies(studies, posts, unloaded_slugs(settings.posts_dir, settings.root, posts))
+    # Files with problems of their own: their term ids are checked too, and count as used.
     unloaded = unloaded_references(settings.posts_dir, settings.root, posts)
+    unloaded += unloaded_study_references(settings.case_studies_dir, settings.root, studies)
     problems += check_references(posts, studies, terms, unloaded) if terms else []
     archive = build_archive(posts, studies, terms, loader.tag_finder(terms))
-    used = set(archive.evidence)  # tagged or mentioned
+    used = set(archive.evidence) | {(kind, term_id) for _, kind, term_id, _ in unloaded}  # tagged or mentioned
     notes = unused_terms(terms, used, source_name(settings.taxonomy_file, settings.root))
     return Checked(archive, tuple(problems), tuple(notes))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import frontmatter
 
 from ..model import KINDS, Post, Problem, source_name
-from .dialects import as_ids, normalise_front_matter
+from .dialects import as_ids, from_file_name, normalise_front_matter
 from .limits import check_body
 from .yamltext import SourceError, YamlError, locate, parse_yaml, read_source
 
@@ -54,18 +54,41 @@ def unloaded_references(posts_dir: Path, root: Path, posts: list[Post]) -> list[
     return references
 
 
-def read_term_ids(text: str) -> list[tuple[str, str, int]]:
-    """(kind, term id, line) of the `lessons`, `partners` and `models` a post's front matter
-    names, whatever else is wrong with the post; nothing when the front matter is unreadable."""
+def unloaded_slugs(posts_dir: Path, root: Path, posts: list[Post]) -> set[str]:
+    """The slug of every post file that is not among `posts` (it has other problems): its
+    `slug:`, else the one its file name gives, so that a case study naming it is not blamed."""
+    loaded = {post.source for post in posts}
+    slugs = set()
+    for path in post_files(posts_dir):
+        if source_name(path, root) not in loaded:
+            try:
+                meta = read_front_matter(read_source(path, MAX_POST_BYTES))[0]
+            except SourceError:
+                meta = {}
+            slug = meta.get("slug")
+            slugs.add(slug if isinstance(slug, str) else from_file_name({}, path.name)["slug"][1])
+    return slugs
+
+
+def read_front_matter(text: str) -> tuple[dict, object]:
+    """A post's front matter as a mapping, and its YAML node, whatever else is wrong with the
+    post; ({}, None) when it is unreadable."""
     text = text.replace("\r\n", "\n")
     if not text.startswith("---"):
-        return []
+        return {}, None
     try:
         meta, node = parse_yaml(frontmatter.YAMLHandler().split(text)[0])
     except ValueError:  # an unclosed front matter, or a YamlError
-        return []
+        return {}, None
+    return (meta, node) if isinstance(meta, dict) else ({}, None)
+
+
+def read_term_ids(text: str) -> list[tuple[str, str, int]]:
+    """(kind, term id, line) of the `lessons`, `partners` and `models` a post's front matter
+    names, whatever else is wrong with the post; nothing when the front matter is unreadable."""
+    meta, node = read_front_matter(text)
     found = []
-    for kind in KINDS if isinstance(meta, dict) else ():
+    for kind in KINDS:
         try:
             ids = as_ids(meta[kind]) if meta.get(kind) not in (None, "") else ()
         except ValueError:
