@@ -14,6 +14,8 @@ from .yamltext import SourceError, YamlError, locate, parse_yaml, read_source
 
 POST_SUFFIXES = (".md", ".html")
 LINK_HINT = "copy the post into the repository instead of linking to it"
+PLACEHOLDER = "<!-- Write the post here, in Markdown, and delete this line. -->"
+"""The body `scripts/new_post.py` writes, which a finished post no longer has."""
 MAX_POST_BYTES = 1_000_000
 """A post file's largest size: the biggest real post is 0.6 MB, and converting 10 MB of
 Markdown takes Python-Markdown about 15 s."""
@@ -98,6 +100,20 @@ def read_term_ids(text: str) -> list[tuple[str, str, int]]:
     return found
 
 
+def scaffold_leftovers(meta: dict, body: str, source: str, summary_line: int, offset: int) -> list[Problem]:
+    """What `scripts/new_post.py` wrote for the contributor to fill in and is still there: an
+    empty `summary:`, the placeholder line of the body."""
+    problems = []
+    if "summary" in meta and meta["summary"] in ("", None):
+        hint = "write one or two sentences for listings and search results, or delete the line"
+        problems.append(Problem(source, summary_line, "the summary is empty", hint))
+    if PLACEHOLDER in body:
+        line = offset + body[: body.index(PLACEHOLDER)].count("\n") + 1
+        hint = "write the post in its place, in Markdown"
+        problems.append(Problem(source, line, "the post still has the line new_post.py put in its place", hint))
+    return problems
+
+
 def read_post(path: Path, root: Path, folder: Path | None = None) -> tuple[Post | None, list[Problem]]:
     """One post file as a `Post` (None when it cannot be built) and its problems; a link to a
     file outside `folder` (the posts' folder, else the project) is refused unread."""
@@ -142,6 +158,7 @@ def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
     offset = text[: len(text) - len(body)].count("\n")
     found = [Problem(source, line_of(key), message, hint) for key, message, hint in problems]
     found += [Problem(source, offset + line, message, hint) for line, message, hint in check_body(body)]
+    found += scaffold_leftovers(meta, body, source, line_of("summary"), offset)
     if found:
         return None, found
     lines = {name: line_of(key) for name, key in keys.items()}
