@@ -119,3 +119,39 @@ def test_a_typo_in_a_post_is_reported_on_the_post_only(project, capsys):
     assert status == 1 and lines[0] == "posts/2015-01-20-kingston.md:3: unknown field 'titel' (did you mean 'title'?)"
     assert not [line for line in lines[1:] if not line.startswith("note: ")]
     assert not [line for line in lines if "brigade" in line]
+
+
+def test_a_link_to_an_old_address_of_a_post_leads_to_its_page_with_a_note(project, capsys):
+    project.write(
+        "posts/2015-01-20-old.md",
+        """\
+        ---
+        title: Old
+        original_url: http://www.codeforamerica.org/news/2015/01/20/old-post/
+        aliases: [/2015/01/20/old-post/]
+        ---
+        Text.
+        """,
+    )
+    project.write(
+        "posts/2026-01-04-a.md",
+        """\
+        ---
+        title: A
+        ---
+        See [the post](/2015/01/20/old-post/#part), [again](https://codeforamerica.org/news/2015/01/20/old-post/)
+        and [elsewhere](https://example.org/news/2015/01/20/old-post/).
+        """,
+    )
+    status = validate.main(["--config-file", str(project.root / "mkdocs.yml")])
+    notes = [line for line in capsys.readouterr().out.splitlines() if "old address" in line]
+    assert status == 0 and notes == [
+        f"note: posts/2026-01-04-a.md:4: the link '{url}' is an old address of posts/2015-01-20-old.md:"
+        " it leads to that post's page (you may link to the file instead: 2015-01-20-old.md)"
+        for url in ("/2015/01/20/old-post/", "https://codeforamerica.org/news/2015/01/20/old-post/")
+    ]
+    built = project.build()
+    assert built.messages == []
+    html = built.page("blog/2026/01/a/")
+    assert 'href="../../../2015/01/old/#part"' in html and 'href="../../../2015/01/old/"' in html
+    assert 'href="https://example.org/news/2015/01/20/old-post/"' in html

@@ -17,7 +17,7 @@ from .settings import Settings
 from .site.manifest import not_read_notes, render_manifest
 from .site.outputs import MANIFEST, PLACES, Output, Site, check_outputs
 from .site.pages import render_site
-from .site.sources import broken_links, source_pages
+from .site.sources import check_links, link_targets
 from .tagging import Tagger
 
 TAXONOMY_SCHEMA = "taxonomy.schema.json"
@@ -93,23 +93,23 @@ def build_site(
     checked = check_content(settings, taken_urls, sources)
     outputs, output_problems = check_outputs(render_site(checked.archive, env, settings), existing_files)
     site = Site(dict(sorted(outputs.items(), key=lambda item: PLACES.index(item[1].place))))  # MkDocs' order
-    problems = (
-        checked.problems + tuple(output_problems) + tuple(post_links(checked.archive, site, existing_files, taken_urls))
-    )
+    link_problems, link_notes = check_post_links(checked.archive, site, existing_files, taken_urls)
+    problems = checked.problems + tuple(output_problems) + tuple(link_problems)
     manifest = render_manifest(checked.archive, site, settings, problems, docs_files or {})
-    notes = checked.notes + tuple(not_read_notes(settings))
+    notes = checked.notes + tuple(link_notes) + tuple(not_read_notes(settings))
     outputs = site.outputs | {MANIFEST: Output(manifest)}
     return Site(outputs, problems, notes)
 
 
-def post_links(
+def check_post_links(
     archive: Archive, site: Site, existing_files: frozenset[str], taken_urls: frozenset[str]
-) -> list[Problem]:
-    """Every link of a post to a file that neither the site (`site`'s outputs, `existing_files`
-    of docs/ and the theme) nor the sources have."""
-    pages, files = source_pages(archive), site.outputs.keys() | existing_files
-    return [
-        problem
-        for post in archive.posts + archive.pages + archive.drafts
-        for problem in broken_links(post, pages, files, taken_urls)
-    ]
+) -> tuple[list[Problem], list[Problem]]:
+    """(problems, notes) of the posts' links: to a file that neither the site (`site`'s
+    outputs, `existing_files` of docs/ and the theme) nor the sources have; to an old address."""
+    targets, files = link_targets(archive), site.outputs.keys() | existing_files
+    problems, notes = [], []
+    for post in archive.posts + archive.pages + archive.drafts:
+        found, noted = check_links(post, targets, files, taken_urls)
+        problems += found
+        notes += noted
+    return problems, notes

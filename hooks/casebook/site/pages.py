@@ -16,7 +16,7 @@ from .citation import citation_record, load_styles
 from .entries import citation, edit_url, entry_meta, search_record
 from .feeds import render_feeds
 from .outputs import DRAFT, FILE, NAV, UNLISTED, Output
-from .sources import link_sources, source_pages
+from .sources import link_sources, link_targets
 from .templates import Render, renderer
 from .terms import render_terms
 
@@ -59,7 +59,7 @@ def render_posts(archive: Archive, render: Render, settings: Settings, organizat
     and PDFs")."""
     outputs = []
     newer_older = _pagers(archive.posts)
-    pages = source_pages(archive)
+    targets = link_targets(archive)
     for post in archive.posts + archive.pages + archive.drafts:
         cite = None
         if post.kind == "post":
@@ -70,7 +70,7 @@ def render_posts(archive: Archive, render: Render, settings: Settings, organizat
             "post.md",
             post.src_uri,
             post=post,
-            body=link_sources(post.body, post.source, post.src_uri, pages),
+            body=link_sources(post.body, post.source, post.src_uri, targets),
             meta=entry_meta(post, organizations, settings, cite)
             | {"search": search_record(ENTRY_KINDS[post.kind], post.date, terms)},
             cite=cite,
