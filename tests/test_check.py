@@ -41,8 +41,9 @@ def test_check_fails_on_the_links_and_images_the_build_fails_on(project, capsys,
         "posts/2026-01-04-a.md:4: the link '2015-01-20-tip.md' leads to no file (did you mean '2015-01-20-tips.md'?)",
         "posts/2026-01-04-a.md:4: the link '../docs/about.md' leads to no file"
         " (link to a post or case study by its file's path from this post, e.g. 2015-01-20-slug.md)",
-        "posts/2026-01-04-a.md:5: the link 'map.png' leads to no file"
-        " (give the file's path from this post, or its full address (https://...))",
+        "posts/2026-01-04-a.md:5: the link 'map.png' leads to no file (give the file's path from this post, or its"
+        " web address (https://...); to keep an image beside its post, make the post a folder:"
+        " posts/YYYY-MM-DD-slug/index.md with the image in it)",
     ]
     assert check(project, capsys) == (1, expected)
     built = project.build()
@@ -155,3 +156,44 @@ def test_a_link_to_an_old_address_of_a_post_leads_to_its_page_with_a_note(projec
     html = built.page("blog/2026/01/a/")
     assert 'href="../../../2015/01/old/#part"' in html and 'href="../../../2015/01/old/"' in html
     assert 'href="https://example.org/news/2015/01/20/old-post/"' in html
+
+
+def test_a_post_in_a_folder_shows_the_image_beside_it(project, capsys):
+    photo = b"\x89PNG\r\n\x1a\n not really a picture"
+    project.write(
+        "posts/2026-01-04-with-image/index.md",
+        """\
+        ---
+        title: With an image
+        image: photo.png
+        ---
+        ![A whiteboard](photo.png)
+        """,
+    )
+    (project.root / "posts/2026-01-04-with-image/photo.png").write_bytes(photo)
+    assert check(project, capsys) == (0, [])
+    built = project.build()
+    assert built.messages == []
+    html = built.page("blog/2026/01/with-image/")
+    assert re.search(r'<img alt="A whiteboard" src="photo.png"', html)
+    assert '<meta property="og:image" content="http://127.0.0.1:8000/blog/2026/01/with-image/photo.png">' in html
+    assert (built.site / "blog/2026/01/with-image/photo.png").read_bytes() == photo
+
+    project.write(
+        "posts/2026-01-04-with-image/index.md",
+        "---\ntitle: With an image\nimage: map.png\n---\nText.\n\n![A map](map.png)\n",
+    )
+    assert check(project, capsys) == (
+        1,
+        [
+            "posts/2026-01-04-with-image/index.md:3: the image 'map.png' is not beside the post"
+            " (put the image in the post's folder and give its name, or give its web address (https://...))"
+        ],
+    )
+    project.write(
+        "posts/2026-01-04-with-image/index.md", "---\ntitle: With an image\n---\nText.\n\n![A map](map.png)\n"
+    )
+    assert check(project, capsys) == (
+        1,
+        ["posts/2026-01-04-with-image/index.md:6: the link 'map.png' leads to no file (did you mean 'photo.png'?)"],
+    )

@@ -3,6 +3,8 @@ canonical `Post` records."""
 
 from __future__ import annotations
 
+import posixpath
+import re
 from pathlib import Path
 
 import frontmatter
@@ -13,6 +15,8 @@ from .limits import check_body
 from .yamltext import SourceError, YamlError, locate, parse_yaml, read_source
 
 POST_SUFFIXES = (".md", ".html")
+INDEX_NAMES = tuple(f"index{suffix}" for suffix in POST_SUFFIXES)
+"""A post with files of its own (images) is a folder, `posts/2026-01-04-slug/index.md`."""
 LINK_HINT = "copy the post into the repository instead of linking to it"
 PLACEHOLDER = "<!-- Write the post here, in Markdown, and delete this line. -->"
 """The body `scripts/new_post.py` writes, which a finished post no longer has."""
@@ -124,11 +128,30 @@ def read_post(path: Path, root: Path, folder: Path | None = None) -> tuple[Post 
         text = read_source(path, MAX_POST_BYTES)
     except SourceError as error:
         return None, [Problem(source, error.line, str(error), error.hint)]
-    return parse_post(text, source)
+    files = [source_name(file, root) for file in beside_files(path, folder or root)]
+    return parse_post(text, source, files)
 
 
-def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
-    """Parse a post's text; `source` names it in problems and decides its file-name fallbacks."""
+def beside_files(path: Path, folder: Path) -> list[Path]:
+    """The files beside the post at `path` when it is its folder's `index.md`: every file of
+    that folder but posts, and but links to files outside `folder` (never copied into the site)."""
+    if path.name not in INDEX_NAMES or path.parent.resolve() == folder.resolve():
+        return []
+    return sorted(
+        file
+        for file in path.parent.iterdir()
+        if file.is_file() and file.suffix not in POST_SUFFIXES and file.resolve().is_relative_to(folder.resolve())
+    )
+
+
+def has_own_folder(path: Path) -> bool:
+    """Whether the file at `path` sits beside a post that is its folder's `index.md`."""
+    return path.suffix not in POST_SUFFIXES and any((path.parent / name).is_file() for name in INDEX_NAMES)
+
+
+def parse_post(text: str, source: str, files: list[str] | tuple[str, ...] = ()) -> tuple[Post | None, list[Problem]]:
+    """Parse a post's text; `source` names it in problems and decides its file-name fallbacks
+    (a folder's `index.md` is named by its folder); `files` are those beside it."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta, node, body = {}, None, text
     if text.startswith("---"):
@@ -150,7 +173,10 @@ def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
         if not isinstance(meta, dict):
             return None, [Problem(source, 2, "the front matter must be a list of `field: value` lines")]
 
-    fields, keys, problems = normalise_front_matter(meta, Path(source).name, body)
+    name = Path(source)
+    fields, keys, problems = normalise_front_matter(
+        meta, name.parent.name + name.suffix if name.name in INDEX_NAMES else name.name, body
+    )
 
     def line_of(key: str | None) -> int:
         return locate(node, (key,), key=True)[0] if key else 1
@@ -159,8 +185,15 @@ def parse_post(text: str, source: str) -> tuple[Post | None, list[Problem]]:
     found = [Problem(source, line_of(key), message, hint) for key, message, hint in problems]
     found += [Problem(source, offset + line, message, hint) for line, message, hint in check_body(body)]
     found += scaffold_leftovers(meta, body, source, line_of("summary"), offset)
+    image = fields.get("image", "")
+    if name.name in INDEX_NAMES and image and not re.match(r"^([a-zA-Z][\w+.-]*:|/)", image):
+        if posixpath.normpath(posixpath.join(posixpath.dirname(source), image)) not in files:
+            hint = "put the image in the post's folder and give its name, or give its web address (https://...)"
+            found.append(
+                Problem(source, line_of(keys.get("image")), f"the image '{image}' is not beside the post", hint)
+            )
     if found:
         return None, found
     lines = {name: line_of(key) for name, key in keys.items()}
     lines["body"] = offset + 1 + len(body) - len(body.lstrip("\n"))  # where the stored body starts
-    return Post(source=source, body=body.strip("\n") + "\n", lines=lines, **fields), []
+    return Post(source=source, body=body.strip("\n") + "\n", lines=lines, files=tuple(files), **fields), []

@@ -11,16 +11,18 @@ import difflib
 import posixpath
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from ..content.posts import INDEX_NAMES
 from ..index import Archive
 from ..model import Post, Problem
 from ..text import blank
 from ..urls import link, src_uri_to_url
 
-SOURCE_LINK = re.compile(r"\]\((?P<lead>[ \t]*)(?P<path>[^\s()#?<>]+\.(?:md|yml))(?P<anchor>#[^\s()]*)?(?=[ \t)])")
-"""The target of a Markdown link that names a `.md` or `.yml` file, up to its title or `)`."""
+SOURCE_LINK = re.compile(r"\]\((?P<lead>[ \t]*)(?P<path>[^\s()#?<>:]+\.\w+)(?P<anchor>#[^\s()]*)?(?=[ \t)])")
+"""The target of a Markdown link or image that names a file (`x.md`, `x.yml`, `photo.png`), up
+to its title or `)`."""
 ADDRESS_LINK = re.compile(
     r"\]\((?P<lead>[ \t]*)(?P<url>(?:https?://(?P<host>[^\s()<>/?#]+))?/[^\s()<>?#]*)"
     r"(?P<anchor>[?#][^\s()<>]*)?(?=[ \t)])",
@@ -41,6 +43,8 @@ class LinkTargets:
     """The source file of each post by its old addresses' paths (without the final `/`)."""
     old_hosts: frozenset[str]
     """The hosts of the posts' original addresses, without `www.`."""
+    files: Mapping[str, str] = field(default_factory=dict)
+    """The `src_uri` of the copy of each file beside a post (`beside_uri`), by source path."""
 
 
 def link_targets(archive: Archive) -> LinkTargets:
@@ -56,7 +60,13 @@ def link_targets(archive: Archive) -> LinkTargets:
         for path in (*post.aliases, address.path if address else ""):
             if path.strip("/"):
                 old_paths.setdefault(_old_path(path), post.source)
-    return LinkTargets(pages, old_paths, frozenset(old_hosts))
+    files = {file: beside_uri(post, file) for post in posts for file in post.files}
+    return LinkTargets(pages, old_paths, frozenset(old_hosts), files)
+
+
+def beside_uri(post: Post, file: str) -> str:
+    """Where a file beside `post` is copied: beside its page, `blog/2026/01/slug/photo.png`."""
+    return src_uri_to_url(post.src_uri) + posixpath.relpath(file, posixpath.dirname(post.source))
 
 
 def old_address_source(match: re.Match, targets: LinkTargets) -> str | None:
@@ -80,7 +90,8 @@ def link_sources(body: str, source: str, src_uri: str, targets: LinkTargets) -> 
     folder = posixpath.dirname(source)
 
     def to_page(match: re.Match) -> str:
-        page = targets.pages.get(posixpath.normpath(posixpath.join(folder, unquote(match["path"]))))
+        named = posixpath.normpath(posixpath.join(folder, unquote(match["path"])))
+        page = targets.pages.get(named) or targets.files.get(named)
         if page is None:
             return match.group()
         return f"]({match['lead']}{link(src_uri, page)}{match['anchor'] or ''}"
@@ -91,9 +102,9 @@ def link_sources(body: str, source: str, src_uri: str, targets: LinkTargets) -> 
             return match.group()
         return f"]({match['lead']}{link(src_uri, targets.pages[old])}{match['anchor'] or ''}"
 
-    if ".md" in body or ".yml" in body:
-        body = SOURCE_LINK.sub(to_page, body)
-    return ADDRESS_LINK.sub(from_old_address, body) if "](" in body else body
+    if "](" not in body:
+        return body
+    return ADDRESS_LINK.sub(from_old_address, SOURCE_LINK.sub(to_page, body))
 
 
 def check_links(
@@ -126,23 +137,31 @@ def check_links(
         path = unquote(parts.path)
         if parts.scheme or parts.netloc or url.startswith(("/", "\\")) or not posixpath.splitext(path)[1]:
             continue
-        if posixpath.normpath(posixpath.join(folder, path)) in targets.pages:
+        named = posixpath.normpath(posixpath.join(folder, path))
+        if named in targets.pages or named in targets.files:
             continue
         target = posixpath.normpath(posixpath.join(page_folder, path))
         if target in files or (target.endswith(".md") and src_uri_to_url(target) in doc_urls):
             continue
         start = match.start("url") if match["url"] else match.start("ref")
         message = f"the link '{url}' leads to no file"
-        problems.append(Problem(post.source, line_at(start), message, _link_hint(path, folder, targets.pages)))
+        problems.append(Problem(post.source, line_at(start), message, _link_hint(path, post, targets.pages)))
     return problems, notes
 
 
-def _link_hint(path: str, folder: str, pages: Mapping[str, str]) -> str:
+def _link_hint(path: str, post: Post, pages: Mapping[str, str]) -> str:
     """Which file a broken link may have meant, or how to link to a post or an image."""
+    folder = posixpath.dirname(post.source)
+    candidates = pages if path.endswith((".md", ".yml")) else post.files
+    by_name = {posixpath.basename(source): posixpath.relpath(source, folder or ".") for source in candidates}
+    close = difflib.get_close_matches(posixpath.basename(path), sorted(by_name), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{by_name[close[0]]}'?"
     if path.endswith((".md", ".yml")):
-        names = [posixpath.relpath(source, folder or ".") for source in pages]
-        close = difflib.get_close_matches(path, names, n=1, cutoff=0.8)
-        if close:
-            return f"did you mean '{close[0]}'?"
         return "link to a post or case study by its file's path from this post, e.g. 2015-01-20-slug.md"
-    return "give the file's path from this post, or its full address (https://...)"
+    if posixpath.basename(post.source) in INDEX_NAMES:
+        return "put the file in the post's folder, beside index.md, or give its web address (https://...)"
+    return (
+        "give the file's path from this post, or its web address (https://...); to keep an image"
+        " beside its post, make the post a folder: posts/YYYY-MM-DD-slug/index.md with the image in it"
+    )

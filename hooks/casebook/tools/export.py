@@ -67,6 +67,10 @@ def export_site(config_file: Path, out: Path) -> Export:
     for src_uri, text in (generated | site.texts(FILE)).items():
         if src_uri not in hand_written:  # a hand-written page wins, as in the hook
             _write(out / "docs" / src_uri, text)
+    for src_uri, output in site.outputs.items():
+        if output.copy and output.place == FILE:  # an image beside its post
+            (out / "docs" / src_uri).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(output.copy, out / "docs" / src_uri)
     if custom_dir:  # the page templates; not the fragments (ours) nor partials (Material's)
         for template in custom_dir.glob("*.html"):
             _write(out / "overrides" / template.name, template.read_text(encoding="utf-8"))
