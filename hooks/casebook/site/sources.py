@@ -152,9 +152,9 @@ def check_links(
 def _link_hint(path: str, post: Post, pages: Mapping[str, str]) -> str:
     """Which file a broken link may have meant, or how to link to a post or an image."""
     folder = posixpath.dirname(post.source)
-    candidates = pages if path.endswith((".md", ".yml")) else post.files
-    by_name = {posixpath.basename(source): posixpath.relpath(source, folder or ".") for source in candidates}
-    close = difflib.get_close_matches(posixpath.basename(path), sorted(by_name), n=1, cutoff=0.6)
+    candidates = [source for source in pages if source != post.source] if path.endswith((".md", ".yml")) else post.files
+    by_name = {_name(source): posixpath.relpath(source, folder or ".") for source in reversed(candidates)}
+    close = difflib.get_close_matches(_name(path), sorted(by_name), n=1, cutoff=0.6)
     if close:
         return f"did you mean '{by_name[close[0]]}'?"
     if path.endswith((".md", ".yml")):
@@ -165,3 +165,8 @@ def _link_hint(path: str, post: Post, pages: Mapping[str, str]) -> str:
         "give the file's path from this post, or its web address (https://...); to keep an image"
         " beside its post, make the post a folder: posts/YYYY-MM-DD-slug/index.md with the image in it"
     )
+
+
+def _name(path: str) -> str:
+    """A file's name without the date that starts the names of posts, which all look alike."""
+    return re.sub(r"^\d{4}-\d{1,2}-\d{1,2}-", "", posixpath.basename(path))
