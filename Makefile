@@ -1,12 +1,13 @@
-# One command each: `make serve` to preview, `make build` for the strict build, `make test`
-# for every test. Each sets up .venv from the pinned requirements first when needed.
+# One command each: `make serve` to preview, `make check` for the content checks, `make build`
+# for the strict build, `make test` for every test. Each sets up .venv from the pinned
+# requirements first when needed.
 
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build pdf properdocs zensical test bench eval lock clean screenshots
+.PHONY: setup serve check build pdf properdocs zensical test bench eval lock clean screenshots
 
 setup: $(VENV)/.installed
 
@@ -24,6 +25,13 @@ $(VENV)/.installed: requirements.txt
 # plugin, if enabled, indexes only the rebuilt pages. Plain `mkdocs serve` rebuilds everything.
 serve: setup
 	$(BIN)/mkdocs serve --livereload --dirty
+
+# The build's own content checks (links, images, duplicate URLs...) without building: whatever
+# fails `make build` fails here. `make check FILE=posts/x.md` reports only that file's problems,
+# checked against the whole project (a slug another post already has).
+FILE ?=
+check: setup
+	$(BIN)/python scripts/validate.py $(FILE)
 
 build: setup
 	$(BIN)/mkdocs build --strict

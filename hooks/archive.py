@@ -61,6 +61,10 @@ class Hooks:
         site = self._build_site(files, config)
         self._report(self.build.problems + list(site.problems), site.notes)
         added = {uri: output for uri, output in site.outputs.items() if files.get_file_from_path(uri) is None}
+        for uri, output in added.items():
+            if output.copy:  # a file copied as it is (an image beside its post), compared by time in dirty builds
+                files.append(File.generated(config, uri, abs_src_path=output.copy, inclusion=INCLUSION[output.place]))
+        added = {uri: output for uri, output in added.items() if not output.copy}
         if self.session.dirty:
             self._add_stored(added, files, config)
         else:  # a clean build: the next dirty build into its folder cannot trust what it remembers

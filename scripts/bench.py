@@ -37,6 +37,8 @@ from dataclasses import asdict, dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
 import yaml
 from browser import CHROMIUM, launch_chromium, serve
 from mkdocs.commands.build import build

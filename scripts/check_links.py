@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
 from casebook.tools.links import check_links
 
 PDF = r"\.pdf$"

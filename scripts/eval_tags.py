@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
 import yaml
 
 from casebook.content.posts import load_posts

@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
 from casebook.tools.importer import REPAIRS, ImportReport, import_posts
 from casebook.tools.repair import HOTLINKED, HTTP_IMAGE
 

@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
 from casebook.content.dialects import SLUG_PATTERN
 from casebook.tools.project import read_project
 

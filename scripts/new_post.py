@@ -17,6 +17,9 @@ import re
 import sys
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
+from casebook.content.posts import PLACEHOLDER
 from casebook.content.schema import did_you_mean
 from casebook.content.vocabulary import load_vocabulary
 from casebook.model import KINDS, Term
@@ -46,7 +49,7 @@ models: {models}
 # draft: true
 ---
 
-<!-- Write the post here, in Markdown, and delete this line. -->
+{placeholder}
 """
 
 
@@ -130,6 +133,7 @@ def render_post(
         authors="[" + ", ".join(yaml_string(name) for name in authors) + "]",
         taxonomy=taxonomy,
         path=path,
+        placeholder=PLACEHOLDER,
         **{kind: "[" + ", ".join(dict.fromkeys(ids)) + "]" for kind, ids in terms.items()},
     )
 

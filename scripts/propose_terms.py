@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
 from casebook.content.posts import load_posts
 from casebook.content.vocabulary import load_vocabulary
 from casebook.tools.candidates import PATTERNS, propose_terms

@@ -9,6 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
 from browser import launch_chromium, serve
 from playwright.sync_api import sync_playwright
 

@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
 from casebook.content.case_studies import load_case_studies
 from casebook.content.posts import read_post
 from casebook.content.vocabulary import load_vocabulary

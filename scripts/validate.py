@@ -1,11 +1,14 @@
-"""Check posts, case studies and the vocabulary without building: `python scripts/validate.py [PATH...]`
+"""Check posts, case studies and the vocabulary as the build does, without building:
+`make check`, or `.venv/bin/python scripts/validate.py [PATH...]`
 
-Runs the build's own loaders and checks over the whole project (cross-file checks need every
-file) and prints each problem as `path:line:col: message (hint)`; with PATHs, only those in
-these files or folders. Exits 1 if there are problems, 0 if not. Images without alt text
-or over http (warnings), terms nothing uses yet and, for the posts named, the terms the build tags them
-with by itself (notes) are printed too, but do not change the exit status. `--github`
-prints GitHub annotations instead, which show on the pull request's lines."""
+Runs the build's own pipeline over the whole project (cross-file checks need every file):
+its loaders and checks, and the rendering of its pages, whose links and paths it checks,
+without converting or writing anything; it prints each problem as
+`path:line:col: message (hint)`, with PATHs only those in these files or folders. Exits 1
+if there are problems, 0 if not. Images without alt text or over http (warnings), terms
+nothing uses yet and, for the posts named, the terms the build tags them with by itself
+(notes) are printed too, but do not change the exit status. `--github` prints GitHub
+annotations instead, which show on the pull request's lines."""
 
 from __future__ import annotations
 
@@ -13,12 +16,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from casebook import Problem, Settings, check_content
-from casebook.content.posts import post_files
+import venv_guard  # noqa: F401  (first: says how to run the script outside .venv)
+
+from casebook import Problem, Settings
+from casebook.content.posts import post_files, read_post
+from casebook.content.vocabulary import load_vocabulary
 from casebook.model import source_name
+from casebook.pipeline import TAXONOMY_SCHEMA
 from casebook.tagging import TAGGED, Tagger
 from casebook.tools.annotations import annotation, images_over_http, in_paths, missing_alt_text
-from casebook.tools.project import read_project
+from casebook.tools.project import build_project
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = {"error": "", "warning": "warning: ", "notice": "note: "}
@@ -32,11 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config_file = args.config_file.resolve()
     try:
-        project = read_project(config_file)
+        settings, site = build_project(config_file)
     except (OSError, ValueError) as error:
         print(f"{args.config_file}: cannot read it: {error}", file=sys.stderr)
         return 2
-    root = project.settings.root
+    root = settings.root
     wanted = []
     for path in args.paths:
         resolved = path.resolve()
@@ -45,12 +52,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         wanted.append(resolved.relative_to(root).as_posix())
 
-    checked = check_content(project.settings, project.taken_urls)
-    problems = [*project.problems, *checked.problems]
     reports = {
-        "error": sorted(problems, key=location),
-        "warning": image_warnings(project.settings),
-        "notice": list(checked.notes) + (automatic_tags(checked.archive, wanted) if wanted else []),
+        "error": sorted(site.problems, key=location),
+        "warning": image_warnings(settings),
+        "notice": list(site.notes) + (automatic_tags(settings, wanted) if wanted else []),
     }
     counts = {}
     for level, items in reports.items():
@@ -62,13 +67,20 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if counts["error"] else 0
 
 
-def automatic_tags(archive, wanted: list[str]) -> list[Problem]:
+def automatic_tags(settings: Settings, wanted: list[str]) -> list[Problem]:
     """A note for each term a named post is tagged with although its front matter does not
     say so: for the contributor to keep, write down, or take back with `untagged:`."""
-    tagger = Tagger(archive.terms)
+    terms, _ = load_vocabulary(settings.taxonomy_file, settings.taxonomy_file.with_name(TAXONOMY_SCHEMA), settings.root)
+    tagger = Tagger(terms)
+    named = [
+        path
+        for path in post_files(settings.posts_dir)
+        if in_paths(Problem(source_name(path, settings.root), None, ""), wanted)
+    ]
+    posts = [read_post(path, settings.root, settings.posts_dir)[0] for path in named]  # problems: reported above
     notes = []
-    for post in archive.posts + archive.pages:
-        if not in_paths(Problem(post.source, None, ""), wanted):
+    for post in posts:
+        if post is None or post.draft:
             continue
         for tag in tagger.tag(post):
             if tag.relation == TAGGED and tag.reason != "front matter":

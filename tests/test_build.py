@@ -187,12 +187,20 @@ def test_a_post_links_to_another_post_or_a_case_study_by_its_file(project):
 
 
 def test_links_to_generated_pages_and_to_unknown_files_are_left_as_they_are():
-    from casebook.site.sources import link_sources
+    """Links to posts' files and old addresses lead to their pages; a post's link to its own
+    original address (a citation) and to other sites' are kept."""
+    from casebook.site.sources import LinkTargets, link_sources
 
-    pages = {"posts/2014-02-02-older.md": "blog/2014/02/older.md"}
+    pages = {"posts/2014-02-02-older.md": "blog/2014/02/older.md", "posts/2015-01-20-newer.md": "blog/2015/01/newer.md"}
+    old = {"/2014/02/02/older": "posts/2014-02-02-older.md", "/news/newer": "posts/2015-01-20-newer.md"}
+    targets = LinkTargets(pages, old, frozenset({"example.org"}))
     body = "[a](../../2011/08/x.md) [b](nope.md) [c](2014-02-02-older.md) [d](<2014-02-02-older.md>)"
-    assert link_sources(body, "posts/2015-01-20-newer.md", "blog/2015/01/newer.md", pages) == (
+    body += " [e](/2014/02/02/older/#x) [f](https://www.example.org/2014/02/02/older) [g](https://example.com/2014/02/02/older/)"
+    body += " [h](https://example.org/news/newer/)"
+    assert link_sources(body, "posts/2015-01-20-newer.md", "blog/2015/01/newer.md", targets) == (
         "[a](../../2011/08/x.md) [b](nope.md) [c](../../2014/02/older.md) [d](<2014-02-02-older.md>)"
+        " [e](../../2014/02/older.md#x) [f](../../2014/02/older.md) [g](https://example.com/2014/02/02/older/)"
+        " [h](https://example.org/news/newer/)"
     )
 
 

@@ -121,7 +121,8 @@ def copy_of_the_repository(target: Path) -> None:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
     (target / ".venv").mkdir()
-    (target / ".venv" / "bin").symlink_to(ROOT / ".venv" / "bin")
+    for name in ("bin", "lib", "pyvenv.cfg"):  # .venv/bin/python finds its packages through pyvenv.cfg beside bin/
+        (target / ".venv" / name).symlink_to(ROOT / ".venv" / name)
     (target / ".venv" / ".installed").touch()  # newer than requirements.txt: `make setup` has nothing to do
 
 
@@ -136,7 +137,10 @@ def test_add_a_post_as_contributing_says(tmp_path):
     repo = tmp_path / "casebook"
     copy_of_the_repository(repo)
     editor = tmp_path / "editor"
-    editor.write_text('#!/bin/sh\nprintf "\\nThe fellows opened the bus timetables as data.\\n" >> "$1"\n')
+    editor.write_text(
+        "#!/bin/sh\nsed -i -e 's/^summary: \"\"$/summary: Kingston opens its timetables./'"
+        " -e 's/^<!-- Write the post here.*$/The fellows opened the bus timetables as data./' \"$1\"\n"
+    )
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     env = {**os.environ, "EDITOR": str(editor), "PYTHONPATH": str(repo / "hooks"), "NO_MKDOCS_2_WARNING": "1"}
     env.pop("VIRTUAL_ENV", None)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from casebook import check_content, read_settings
-from casebook.content.posts import parse_post, read_term_ids
+from casebook.content.posts import PLACEHOLDER, parse_post, read_term_ids
 from casebook.model import Problem
 from casebook.tools.annotations import annotation, images_over_http, in_paths, missing_alt_text
 from casebook.tools.project import documentation_urls, read_config
@@ -79,7 +79,8 @@ def test_warnings_and_notes_do_not_change_the_exit_status(project, capsys, monke
     monkeypatch.chdir(project.root)
     project.write(
         "posts/2015-01-01-a.md",
-        "---\ntitle: A\nmodels: [brigade]\n---\nA ![](x.png) picture.\n\n<img src='http://x.org/a.png' alt=A>\n",
+        "---\ntitle: A\nmodels: [brigade]\n---\nA ![](https://example.org/x.png) picture.\n\n"
+        "<img src='http://x.org/a.png' alt=A>\n",
     )
     assert run(validate.main, project, "--github") == 0
     out = capsys.readouterr().out.splitlines()
@@ -192,6 +193,15 @@ def test_new_post_writes_canonical_front_matter(project, capsys, monkeypatch):
     assert capsys.readouterr().out == path + "\n"
     text = (project.root / path).read_text()
     assert re.search(r"^# lessons|^lessons: \[\]$", text, re.M) and "# Term ids from taxonomy.yml" in text
+    assert run(validate.main, project, path) == 1
+    assert reported(capsys) == [
+        f"{path}:6: the summary is empty"
+        " (write one or two sentences for listings and search results, or delete the line)",
+        f"{path}:19: the post still has the line new_post.py put in its place"
+        " (write the post in its place, in Markdown)",
+    ]
+    text = text.replace('summary: ""', "summary: A first look.").replace(PLACEHOLDER, "The text.")
+    (project.root / path).write_text(text)
     post, problems = parse_post(text, path)
     assert problems == []
     assert (post.title, post.authors, post.url) == (

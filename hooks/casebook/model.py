@@ -60,6 +60,9 @@ class Post:
     models: tuple[str, ...] = ()
     untagged: tuple[str, ...] = ()
     """Ids of terms the automatic tagging must not give the post (it takes one back)."""
+    files: tuple[str, ...] = ()
+    """The files beside a post that is its folder's `index.md` (its images), by source path:
+    each is copied beside the post's page."""
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     """Line of each canonical field in the source, for problems found after loading."""
 

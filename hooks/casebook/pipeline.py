@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content.case_studies import load_case_studies
+from .content.case_studies import load_case_studies, unloaded_study_references
 from .content.checks import validate_case_studies, validate_urls
-from .content.posts import load_posts, unloaded_references
+from .content.posts import load_posts, unloaded_references, unloaded_slugs
 from .content.vocabulary import check_references, load_vocabulary, unused_terms
 from .index import Archive, FindTags, build_archive
 from .model import Problem, Term, source_name
@@ -17,6 +17,7 @@ from .settings import Settings
 from .site.manifest import not_read_notes, render_manifest
 from .site.outputs import MANIFEST, PLACES, Output, Site, check_outputs
 from .site.pages import render_site
+from .site.sources import check_links, link_targets
 from .tagging import Tagger
 
 TAXONOMY_SCHEMA = "taxonomy.schema.json"
@@ -65,11 +66,13 @@ def check_content(
     )
     problems += study_problems + term_problems
     problems += validate_urls(posts, taken_urls)
-    problems += validate_case_studies(studies, posts)
+    problems += validate_case_studies(studies, posts, unloaded_slugs(settings.posts_dir, settings.root, posts))
+    # Files with problems of their own: their term ids are checked too, and count as used.
     unloaded = unloaded_references(settings.posts_dir, settings.root, posts)
+    unloaded += unloaded_study_references(settings.case_studies_dir, settings.root, studies)
     problems += check_references(posts, studies, terms, unloaded) if terms else []
     archive = build_archive(posts, studies, terms, loader.tag_finder(terms))
-    used = set(archive.evidence)  # tagged or mentioned
+    used = set(archive.evidence) | {(kind, term_id) for _, kind, term_id, _ in unloaded}  # tagged or mentioned
     notes = unused_terms(terms, used, source_name(settings.taxonomy_file, settings.root))
     return Checked(archive, tuple(problems), tuple(notes))
 
@@ -90,8 +93,23 @@ def build_site(
     checked = check_content(settings, taken_urls, sources)
     outputs, output_problems = check_outputs(render_site(checked.archive, env, settings), existing_files)
     site = Site(dict(sorted(outputs.items(), key=lambda item: PLACES.index(item[1].place))))  # MkDocs' order
-    problems = checked.problems + tuple(output_problems)
+    link_problems, link_notes = check_post_links(checked.archive, site, existing_files, taken_urls)
+    problems = checked.problems + tuple(output_problems) + tuple(link_problems)
     manifest = render_manifest(checked.archive, site, settings, problems, docs_files or {})
-    notes = checked.notes + tuple(not_read_notes(settings))
+    notes = checked.notes + tuple(link_notes) + tuple(not_read_notes(settings))
     outputs = site.outputs | {MANIFEST: Output(manifest)}
     return Site(outputs, problems, notes)
+
+
+def check_post_links(
+    archive: Archive, site: Site, existing_files: frozenset[str], taken_urls: frozenset[str]
+) -> tuple[list[Problem], list[Problem]]:
+    """(problems, notes) of the posts' links: to a file that neither the site (`site`'s
+    outputs, `existing_files` of docs/ and the theme) nor the sources have; to an old address."""
+    targets, files = link_targets(archive), site.outputs.keys() | existing_files
+    problems, notes = [], []
+    for post in archive.posts + archive.pages + archive.drafts:
+        found, noted = check_links(post, targets, files, taken_urls)
+        problems += found
+        notes += noted
+    return problems, notes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from urllib.parse import unquote
@@ -17,6 +18,8 @@ _LINK_DEPTH = 4
 the deepest real posts have; deeper nesting keeps its inner marks in a summary."""
 _EMPHASIS_MARKS = re.compile(r"[*_>`]+|(?<!&)#+")
 """Marks that `plain_text` drops; not the # of entities (&#8217;)."""
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
+_FENCE = re.compile(r"(`{3,}|~{3,})[ \t]*")
 _MARKDOWN_ESCAPES = str.maketrans({mark: "\\" + mark for mark in "\\`*_{}[]()#+!|-"})
 """What Python-Markdown (with `tables`, for `|`) reads as syntax and lets a backslash escape;
 before any other character, `~` for one, the backslash would show."""
@@ -65,3 +68,38 @@ def slugify(text: str, max_length: int = 0) -> str:
 def markdown_text(text: str) -> str:
     """Text made safe to place inside Markdown: HTML escaped, Markdown syntax neutralised."""
     return html.escape(text, quote=False).translate(_MARKDOWN_ESCAPES)
+
+
+def blank(text: str, pattern: re.Pattern) -> str:
+    """`text` with every match of `pattern` replaced by spaces, keeping lines and columns."""
+    return pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
+
+
+def blank_code(text: str) -> str:
+    """`text` with its fenced code blocks and code spans, where Markdown's links and images are
+    only text, blanked as `blank` does: what is left is read as Markdown."""
+    return blank(_blank_fenced_code(text), _INLINE_CODE)
+
+
+def _blank_fenced_code(text: str) -> str:
+    """`text` with each fenced code block (from a line opening with ``` or ~~~ to the next line
+    holding just the same fence) blanked; a fence never closed is not code. Line by line, with
+    the lines where each fence closes found once, rather than a pattern that looked for the
+    closing line from every opening one (quadratic on unclosed fences)."""
+    lines = text.split("\n")
+    closing = {}  # fence -> the numbers of the lines holding just it, in order
+    for number, line in enumerate(lines):
+        if line[:3] in ("```", "~~~") and _FENCE.fullmatch(line):
+            closing.setdefault(line.rstrip(" \t"), []).append(number)
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        fence = _FENCE.match(line) if line[:3] in ("```", "~~~") else None
+        closers = closing.get(fence.group(1), []) if fence else []
+        after = bisect.bisect_right(closers, number)
+        if after < len(closers):
+            end = closers[after]
+            lines[number : end + 1] = [" " * len(blanked) for blanked in lines[number : end + 1]]
+            number = end
+        number += 1
+    return "\n".join(lines)

@@ -196,7 +196,7 @@ def build_case_study(source: str, data: dict, node) -> CaseStudy:
     lines |= {
         f"related_posts.{n}": locate(node, ("related_posts", n))[0] for n in range(len(data.get("related_posts", ())))
     }
-    references = tuple((kind, _value_at(data, path), locate(node, path)[0]) for kind, path in _term_paths(data))
+    references = term_references(data, node)
     return CaseStudy(
         source=source,
         slug=data["slug"],
@@ -263,9 +263,38 @@ def build_case_study(source: str, data: dict, node) -> CaseStudy:
     )
 
 
+def unloaded_study_references(folder: Path, root: Path, studies: list[CaseStudy]) -> list[tuple[str, str, str, int]]:
+    """(source, kind, term id, line) of every term named by a case-study file that is not among
+    `studies` (it has other problems), so that its unknown ids are reported in the same run."""
+    loaded = {study.source for study in studies}
+    references = []
+    for path in sorted(folder.glob("*.yml")):
+        source = source_name(path, root)
+        if source in loaded:
+            continue
+        try:
+            data, node = parse_yaml(read_source(path, MAX_YAML_BYTES))
+        except (SourceError, YamlError):
+            continue  # reported by the loader
+        references += [(source, *reference) for reference in term_references(data, node)]
+    return references
+
+
+def term_references(data, node) -> tuple[tuple[str, str, int], ...]:
+    """(kind, term id, line) of every term a case study's data names by an id (text); whatever
+    else is wrong with it, the schema reports."""
+    found = []
+    for kind, path in _term_paths(data if isinstance(data, dict) else {}):
+        value = _value_at(data, path)
+        if isinstance(value, str):
+            found.append((kind, value, locate(node, path)[0]))
+    return tuple(found)
+
+
 def _term_paths(data: dict):
-    """(vocabulary kind, path) of every term reference in a schema-valid case study."""
-    for index in range(len(data.get("models", ()))):
+    """(vocabulary kind, path) of every term reference in a case study's data, as far as it
+    has the schema's shape."""
+    for index in range(len(_list(data.get("models")))):
         yield "models", ("models", index)
     fields = {
         "partners": (("id", "partners"), ("models", "models")),
@@ -274,16 +303,22 @@ def _term_paths(data: dict):
         "figures": (("partner", "partners"),),
     }
     for list_name, pairs in fields.items():
-        for index, item in enumerate(data.get(list_name, ())):
+        for index, item in enumerate(_list(data.get(list_name))):
+            if not isinstance(item, dict):
+                continue
             for field_name, kind in pairs:
                 value = item.get(field_name)
                 if isinstance(value, list):
                     yield from ((kind, (list_name, index, field_name, n)) for n in range(len(value)))
                 elif value:
                     yield kind, (list_name, index, field_name)
-            for n, funding in enumerate(item.get("funding", ()) if list_name == "partners" else ()):
-                if funding.get("partner"):
+            for n, funding in enumerate(_list(item.get("funding")) if list_name == "partners" else ()):
+                if isinstance(funding, dict) and funding.get("partner"):
                     yield "partners", (list_name, index, "funding", n, "partner")
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _value_at(data, path: tuple):

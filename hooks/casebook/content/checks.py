@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 
 from ..model import CaseStudy, Post, Problem
 
 
 def validate_urls(posts: list[Post], taken_urls: frozenset[str] = frozenset()) -> list[Problem]:
-    """Two sources that would produce the same page, or claim the same legacy URL."""
+    """Two sources that would produce the same page, or claim the same legacy URL: the newer
+    one is at fault (by date, then path), since the older was there first."""
     problems = []
     owners: dict[str, Post] = {}
-    for post in sorted(posts, key=lambda p: p.source):
+    for post in sorted(posts, key=_oldest_first):
         if post.url in taken_urls:
             problems.append(
                 Problem(
@@ -33,7 +35,7 @@ def validate_urls(posts: list[Post], taken_urls: frozenset[str] = frozenset()) -
         else:
             owners[post.url] = post
     claimed: dict[str, Post] = {}
-    for post in sorted(posts, key=lambda p: p.source):
+    for post in sorted(posts, key=_oldest_first):
         for alias in post.aliases:
             target = alias.strip("/")
             line = post.lines.get("aliases", 1)
@@ -60,12 +62,16 @@ def validate_urls(posts: list[Post], taken_urls: frozenset[str] = frozenset()) -
     return problems
 
 
-def validate_case_studies(studies: list[CaseStudy], posts: list[Post]) -> list[Problem]:
-    """Two case studies with one slug, and related posts that do not exist."""
+def validate_case_studies(
+    studies: list[CaseStudy], posts: list[Post], unloaded_slugs: Collection[str] = ()
+) -> list[Problem]:
+    """Two case studies with one slug (the newer one is at fault), and related posts that do
+    not exist. `unloaded_slugs` are those of posts with problems of their own, which are
+    reported on the post, not on each case study that names it."""
     problems = []
     slugs = {post.slug for post in posts}
     owners: dict[str, CaseStudy] = {}
-    for study in studies:
+    for study in sorted(studies, key=_oldest_first):
         if study.slug in owners:
             problems.append(
                 Problem(
@@ -77,7 +83,7 @@ def validate_case_studies(studies: list[CaseStudy], posts: list[Post]) -> list[P
             )
         owners.setdefault(study.slug, study)
         for index, slug in enumerate(study.related_posts):
-            if slug not in slugs:
+            if slug not in slugs and slug not in unloaded_slugs:
                 close = difflib.get_close_matches(slug, sorted(slugs), n=1)
                 problems.append(
                     Problem(
@@ -88,3 +94,7 @@ def validate_case_studies(studies: list[CaseStudy], posts: list[Post]) -> list[P
                     )
                 )
     return problems
+
+
+def _oldest_first(entry: Post | CaseStudy) -> tuple:
+    return (entry.published_at, entry.source)

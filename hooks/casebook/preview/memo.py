@@ -16,7 +16,7 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 
 from ..content.case_studies import SCHEMA_NAME, load_case_studies
-from ..content.posts import post_files, read_post
+from ..content.posts import beside_files, post_files, read_post
 from ..content.vocabulary import load_vocabulary
 from ..index import FindTags
 from ..model import CaseStudy, Post, Problem, Term
@@ -84,14 +84,15 @@ class SourceMemo(Sources):
         posts, problems, kept = [], [], {}
         for path in post_files(posts_dir):
             before = file_digest(path)
+            beside = beside_files(path, posts_dir)  # a file added beside a post changes it too
             known = self.posts.get(path)
-            if known is not None and before is not None and known[:2] == (root, before):
-                post, found = known[2], list(known[3])
+            if known is not None and before is not None and known[:3] == (root, before, beside):
+                post, found = known[3], list(known[4])
                 kept[path] = known
             else:
                 post, found = read_post(path, root, posts_dir)
                 if before is not None and file_digest(path) == before:  # not edited while being read
-                    kept[path] = (root, before, post, tuple(found))
+                    kept[path] = (root, before, beside, post, tuple(found))
             problems += found
             if post is not None:
                 posts.append(post)

@@ -34,13 +34,18 @@ def edit_url(settings: Settings, source: str) -> str:
 
 
 def entry_meta(
-    entry: Post | CaseStudy, organizations: frozenset[str], settings: Settings, cite: dict | None = None
+    entry: Post | CaseStudy,
+    organizations: frozenset[str],
+    settings: Settings,
+    cite: dict | None = None,
+    image: str = "",
 ) -> dict:
     """What the theme's head needs about an entry: the edit link, the image, the canonical
     original of a repost, the schema.org record (JSON-LD) and, from the citation record, the
     Highwire Press `citation_*` tags. Authors named in `organizations` (the partners'
-    titles) are organisations in JSON-LD, the others people."""
-    image = getattr(entry, "image", "")
+    titles) are organisations in JSON-LD, the others people. `image` is the address of an
+    image beside the post, which its `image:` names."""
+    image = image or getattr(entry, "image", "")
     published = entry.published.isoformat()
     record = {
         "@context": "https://schema.org",

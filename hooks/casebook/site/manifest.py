@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ..content.posts import POST_SUFFIXES
+from ..content.posts import POST_SUFFIXES, has_own_folder
 from ..index import Archive
 from ..model import Problem, source_name
 from ..settings import Settings
@@ -21,6 +21,7 @@ DRAFT = "draft: true (only `make serve` shows it)"
 HAS_PROBLEMS = "not built: it has problems, listed in the build log"
 EXCLUDED = "excluded by mkdocs.yml (exclude_docs or draft_docs)"
 NOT_A_POST = f"not read: only {' and '.join(POST_SUFFIXES)} files are posts"
+BESIDE_A_POST = "not copied: the post beside it is not built"
 NOT_A_CASE_STUDY = "not read: only .yml files directly in the case-study folder are case studies"
 
 
@@ -96,8 +97,12 @@ def _content_files(settings: Settings) -> list[tuple[str, str, str]]:
     root, found = settings.root, []
     posts_dir, studies_dir, vocabulary = settings.posts_dir, settings.case_studies_dir, settings.taxonomy_file
     for path in sorted(p for p in posts_dir.rglob("*") if p.is_file()) if posts_dir.is_dir() else ():
-        post = path.suffix in POST_SUFFIXES
-        found.append((source_name(path, root), "post" if post else "other", "" if post else NOT_A_POST))
+        if path.suffix in POST_SUFFIXES:
+            found.append((source_name(path, root), "post", ""))
+        elif has_own_folder(path):
+            found.append((source_name(path, root), "file", BESIDE_A_POST))
+        else:
+            found.append((source_name(path, root), "other", NOT_A_POST))
     for path in sorted(p for p in studies_dir.rglob("*") if p.is_file()) if studies_dir.is_dir() else ():
         if path.parent == studies_dir and path.suffix == ".yml":
             found.append((source_name(path, root), "case study", ""))

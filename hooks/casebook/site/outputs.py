@@ -43,6 +43,8 @@ class Output:
     """The line of `source` that asks for it (a post's `slug`, a term's entry)."""
     redirect: bool = False
     """A legacy URL's redirect page, which must not replace any other file."""
+    copy: str = ""
+    """The absolute path of a file copied as it is (an image beside its post), instead of `content`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,10 @@ class Site:
     """Worth a look, but no reason to fail a build (a term that nothing uses yet)."""
 
     def texts(self, *places: str) -> dict[str, str]:
-        """The content of every output in one of `places`, by `src_uri`."""
-        return {uri: output.content for uri, output in self.outputs.items() if output.place in places}
+        """The content of every output in one of `places`, by `src_uri`, but files copied as they are."""
+        return {
+            uri: output.content for uri, output in self.outputs.items() if output.place in places and not output.copy
+        }
 
 
 def unsafe_src_uri(src_uri: str) -> str:

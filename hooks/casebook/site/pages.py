@@ -5,6 +5,7 @@ from terms.py. Each output is declared here once, with the source it is made fro
 from __future__ import annotations
 
 import json
+import posixpath
 from itertools import groupby
 
 from ..index import Archive
@@ -16,7 +17,7 @@ from .citation import citation_record, load_styles
 from .entries import citation, edit_url, entry_meta, search_record
 from .feeds import render_feeds
 from .outputs import DRAFT, FILE, NAV, UNLISTED, Output
-from .sources import link_sources
+from .sources import LinkTargets, link_sources, link_targets
 from .templates import Render, renderer
 from .terms import render_terms
 
@@ -59,8 +60,7 @@ def render_posts(archive: Archive, render: Render, settings: Settings, organizat
     and PDFs")."""
     outputs = []
     newer_older = _pagers(archive.posts)
-    pages = {entry.source: entry.src_uri for entry in archive.posts + archive.pages + archive.drafts}
-    pages |= {study.source: study.src_uri for study in archive.case_studies}
+    targets = link_targets(archive)
     for post in archive.posts + archive.pages + archive.drafts:
         cite = None
         if post.kind == "post":
@@ -71,8 +71,8 @@ def render_posts(archive: Archive, render: Render, settings: Settings, organizat
             "post.md",
             post.src_uri,
             post=post,
-            body=link_sources(post.body, post.source, post.src_uri, pages),
-            meta=entry_meta(post, organizations, settings, cite)
+            body=link_sources(post.body, post.source, post.src_uri, targets),
+            meta=entry_meta(post, organizations, settings, cite, _image_url(post, targets, settings))
             | {"search": search_record(ENTRY_KINDS[post.kind], post.date, terms)},
             cite=cite,
             pager=newer_older.get(post.source),
@@ -81,6 +81,9 @@ def render_posts(archive: Archive, render: Render, settings: Settings, organizat
         )
         place = DRAFT if post.draft else UNLISTED if post.kind == "post" else NAV
         outputs.append((post.src_uri, Output(text, place, post.source, post.lines.get("slug"))))
+        for file in post.files:
+            copy = str(settings.root / file)
+            outputs.append((targets.files[file], Output("", DRAFT if post.draft else FILE, file, copy=copy)))
     return outputs
 
 
@@ -210,6 +213,12 @@ def pager_window(number: int, last: int, around: int = 2) -> list[tuple[int, str
 def blog_page_uri(number: int) -> str:
     """`blog/index.md` for the first page of the blog index, `blog/page/N.md` after it."""
     return BLOG_INDEX if number == 1 else f"blog/page/{number}.md"
+
+
+def _image_url(post: Post, targets: LinkTargets, settings: Settings) -> str:
+    """The address of the post's `image:` when it names a file beside the post, else ""."""
+    copied = targets.files.get(posixpath.normpath(posixpath.join(posixpath.dirname(post.source), post.image)))
+    return settings.site_url + copied if post.image and copied else ""
 
 
 def _terms_of(archive: Archive, src_uri: str) -> dict[str, list[Term]]:

@@ -3,19 +3,17 @@ text or over http, and problems as GitHub annotations on the lines of a pull req
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
 from collections.abc import Iterable
 
 from ..model import Problem
+from ..text import blank, blank_code
 
 # Images without alt text or over http (legacy posts have many): worth fixing, but no reason to
 # fail a build.
 
 _FRONT_MATTER = re.compile(r"\A---[^\n]*\n.*?^-{3,}[ \t]*$", re.M | re.S)
-_INLINE_CODE = re.compile(r"`[^`\n]+`")
-_FENCE = re.compile(r"(`{3,}|~{3,})[ \t]*")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _ALT = re.compile(r"""\salt(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?(?=[\s/>])""", re.I)
 _EMPTY_MARKDOWN_ALT = re.compile(r"!\[\s*\](?=[(\[])")
@@ -58,9 +56,8 @@ def images_over_http(text: str, source: str) -> list[Problem]:
 
 
 def _without_code(text: str) -> str:
-    """`text` with its front matter, fenced code and inline code blanked (see `_blank`)."""
-    masked = _blank(text, _FRONT_MATTER)
-    return _blank(_blank_fenced_code(masked), _INLINE_CODE)
+    """`text` with its front matter, fenced code and inline code blanked (`text.blank_code`)."""
+    return blank_code(blank(text, _FRONT_MATTER))
 
 
 def _at_lines(text: str, source: str, found: list[tuple[int, str, str]]) -> list[Problem]:
@@ -69,35 +66,6 @@ def _at_lines(text: str, source: str, found: list[tuple[int, str, str]]) -> list
         Problem(source, text.count("\n", 0, start) + 1, message, hint, start - text.rfind("\n", 0, start))
         for start, message, hint in sorted(found)
     ]
-
-
-def _blank(text: str, pattern: re.Pattern) -> str:
-    """`text` with every match of `pattern` replaced by spaces, keeping lines and columns."""
-    return pattern.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
-
-
-def _blank_fenced_code(text: str) -> str:
-    """`text` with each fenced code block (from a line opening with ``` or ~~~ to the next line
-    holding just the same fence) blanked as `_blank` does; a fence never closed is not code.
-    Line by line, with the lines where each fence closes found once, rather than a pattern
-    that looked for the closing line from every opening one (quadratic on unclosed fences)."""
-    lines = text.split("\n")
-    closing = {}  # fence -> the numbers of the lines holding just it, in order
-    for number, line in enumerate(lines):
-        if line[:3] in ("```", "~~~") and _FENCE.fullmatch(line):
-            closing.setdefault(line.rstrip(" \t"), []).append(number)
-    number = 0
-    while number < len(lines):
-        line = lines[number]
-        fence = _FENCE.match(line) if line[:3] in ("```", "~~~") else None
-        closers = closing.get(fence.group(1), []) if fence else []
-        after = bisect.bisect_right(closers, number)
-        if after < len(closers):
-            end = closers[after]
-            lines[number : end + 1] = [" " * len(blanked) for blanked in lines[number : end + 1]]
-            number = end
-        number += 1
-    return "\n".join(lines)
 
 
 # GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions

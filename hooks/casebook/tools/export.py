@@ -11,16 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import jinja2
 import yaml
-from yaml_env_tag import construct_env_tag
 
 from ..model import Problem
-from ..pipeline import build_site
-from ..settings import edit_base, read_settings
 from ..site.outputs import FILE, NAV, UNLISTED
 from ..urls import MARKDOWN_SUFFIXES
-from .project import ConfigLoader, docs_files
+from .project import build_project, docs_files, read_engine_config
 from .repair import HTML_LINK, HTML_TAG, link_value
 
 CONFIG = "mkdocs.yml"
@@ -51,55 +47,18 @@ class Export:
     notes: tuple[Problem, ...] = ()
 
 
-class _EnvLoader(ConfigLoader):
-    """mkdocs.yml as the engines read it: `!ENV` from the environment, other tags as plain data."""
-
-
-_EnvLoader.add_constructor("!ENV", construct_env_tag)
-
-
-def read_engine_config(config_file: Path) -> dict:
-    """mkdocs.yml as plain data, `!ENV` values resolved as MkDocs resolves them."""
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_EnvLoader)
-    if not isinstance(config, dict):
-        raise ValueError("not a MkDocs configuration (expected `key: value` lines)")
-    return config
-
-
-def template_env(templates_dir: Path) -> jinja2.Environment:
-    """A Jinja environment for the pipeline's fragments, which include only each other: it
-    renders them as MkDocs' theme environment does (no autoescape, Jinja's own filters)."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), auto_reload=False)
-
-
 def export_site(config_file: Path, out: Path) -> Export:
     """Run the pipeline on the project of `config_file` and write its source tree into `out`:
     `docs/`, `overrides/` and `mkdocs.yml`. Nothing is written when the content has problems."""
     config = read_engine_config(config_file)
-    root = config_file.parent
-    docs = root / str(config.get("docs_dir") or "docs")
+    docs = config_file.parent / str(config.get("docs_dir") or "docs")
     theme, extra = dict(config.get("theme") or {}), dict(config.get("extra") or {})
-    custom_dir = root / theme["custom_dir"] if theme.get("custom_dir") else None
-    settings, problems = read_settings(
-        extra.pop("casebook", None),
-        root,
-        site_name=config.get("site_name") or "Casebook",
-        site_url=config.get("site_url"),
-        edit_base=edit_base(config.get("repo_url"), config.get("edit_uri"), docs.name),
-    )
+    extra.pop("casebook", None)
+    custom_dir = config_file.parent / theme["custom_dir"] if theme.get("custom_dir") else None
     hand_written = docs_files(docs)
-    site = build_site(
-        settings,
-        template_env(custom_dir or root),
-        frozenset(url for name, url in hand_written.items() if name.endswith(MARKDOWN_SUFFIXES)),
-        docs_files={str(docs / name): url for name, url in hand_written.items()},
-        existing_files=frozenset(
-            url + "index.html" if url.endswith("/") or not url else url for url in hand_written.values()
-        ),
-    )
-    problems += site.problems
-    if problems:
-        return Export(problems=tuple(problems), notes=site.notes)
+    _, site = build_project(config_file, config)
+    if site.problems:
+        return Export(problems=site.problems, notes=site.notes)
 
     for folder in (out / "docs", out / "overrides"):
         shutil.rmtree(folder, ignore_errors=True)
@@ -108,6 +67,10 @@ def export_site(config_file: Path, out: Path) -> Export:
     for src_uri, text in (generated | site.texts(FILE)).items():
         if src_uri not in hand_written:  # a hand-written page wins, as in the hook
             _write(out / "docs" / src_uri, text)
+    for src_uri, output in site.outputs.items():
+        if output.copy and output.place == FILE:  # an image beside its post
+            (out / "docs" / src_uri).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(output.copy, out / "docs" / src_uri)
     if custom_dir:  # the page templates; not the fragments (ours) nor partials (Material's)
         for template in custom_dir.glob("*.html"):
             _write(out / "overrides" / template.name, template.read_text(encoding="utf-8"))

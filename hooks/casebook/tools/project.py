@@ -6,10 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from ..model import Problem
-from ..settings import Settings, read_settings
+from ..pipeline import build_site
+from ..settings import Settings, edit_base, read_settings
+from ..site.outputs import Site
 from ..urls import MARKDOWN_SUFFIXES, docs_url
 
 
@@ -35,6 +39,42 @@ def read_project(config_file: Path) -> Project:
     return Project(settings, documentation_urls(docs_dir), tuple(problems))
 
 
+def build_project(config_file: Path, config: dict | None = None) -> tuple[Settings, Site]:
+    """The settings, and what the hook's build makes of the project of `config_file` (mkdocs.yml, or `config`
+    read from it), with the same problems, those of its settings first: the same pipeline,
+    without MkDocs (a plain Jinja environment renders the fragments; nothing is converted
+    to HTML or written). Raise ValueError (or OSError) when the file cannot be read."""
+    config = read_engine_config(config_file) if config is None else config
+    root = config_file.parent
+    docs = root / str(config.get("docs_dir") or "docs")
+    theme, extra = config.get("theme"), config.get("extra")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    settings, problems = read_settings(
+        extra.get("casebook") if isinstance(extra, dict) else None,
+        root,
+        site_name=config.get("site_name") or "Casebook",
+        site_url=config.get("site_url"),
+        edit_base=edit_base(config.get("repo_url"), config.get("edit_uri"), docs.name),
+    )
+    hand_written = docs_files(docs)
+    site = build_site(
+        settings,
+        template_env(root / custom_dir if custom_dir else root),
+        frozenset(url for name, url in hand_written.items() if name.endswith(MARKDOWN_SUFFIXES)),
+        docs_files={str(docs / name): url for name, url in hand_written.items()},
+        existing_files=frozenset(
+            url + "index.html" if url.endswith("/") or not url else url for url in hand_written.values()
+        ),
+    )
+    return settings, Site(site.outputs, (*problems, *site.problems), site.notes)
+
+
+def template_env(templates_dir: Path) -> jinja2.Environment:
+    """A Jinja environment for the pipeline's fragments, which include only each other: it
+    renders them as MkDocs' theme environment does (no autoescape, Jinja's own filters)."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir)), auto_reload=False)
+
+
 class ConfigLoader(yaml.SafeLoader):
     """Safe YAML that reads any tag it does not know (`!ENV`, `!!python/name:...`, which
     Material configs use) as the plain value under it: only plain settings are needed here."""
@@ -55,6 +95,25 @@ def read_config(config_file: Path) -> dict:
     """mkdocs.yml as plain data; ValueError if it is not a YAML mapping."""
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)
+    except yaml.YAMLError as error:
+        raise ValueError(f"not valid YAML: {error}") from None
+    if not isinstance(config, dict):
+        raise ValueError("not a MkDocs configuration (expected `key: value` lines)")
+    return config
+
+
+class _EnvLoader(ConfigLoader):
+    """mkdocs.yml as the engines read it: `!ENV` from the environment, other tags as plain data."""
+
+
+_EnvLoader.add_constructor("!ENV", construct_env_tag)
+
+
+def read_engine_config(config_file: Path) -> dict:
+    """mkdocs.yml as plain data, `!ENV` values resolved as MkDocs resolves them; ValueError
+    if it is not a YAML mapping."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_EnvLoader)
     except yaml.YAMLError as error:
         raise ValueError(f"not valid YAML: {error}") from None
     if not isinstance(config, dict):
