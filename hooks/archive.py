@@ -59,7 +59,9 @@ class Hooks:
     @event_priority(50)  # before plugins, so that a plugin a project adds sees generated pages
     def on_files(self, files: Files, config) -> Files:
         site = self._build_site(files, config)
-        self._report(self.build.problems + list(site.problems), site.notes)
+        problems = self.build.problems + list(site.problems)
+        self._report(problems, site.notes)
+        self.session.show_problems(self.build, problems, site.outputs)
         added = {uri: output for uri, output in site.outputs.items() if files.get_file_from_path(uri) is None}
         for uri, output in added.items():
             if output.copy:  # a file copied as it is (an image beside its post), compared by time in dirty builds
@@ -129,7 +131,8 @@ class Hooks:
         settings_text = config_text(config, config.plugins, mkdocs.__version__)
         theme = theme_stamp(config.theme.dirs, config.theme.custom_dir)
         outputs = {file.src_uri: (file.dest_uri, file.abs_src_path) for file in files}
-        self.session.prepare_dirty_build(self.build, [settings_text, theme], outputs, written, pages, nav)
+        shown = [str(problem) for problem in self.build.shown_problems]  # on the home page and others
+        self.session.prepare_dirty_build(self.build, [settings_text, theme, shown], outputs, written, pages, nav)
 
     def _report(self, problems: list[casebook.Problem], notes) -> None:
         """Notes and problems in the log; outside `mkdocs serve`, problems fail the build."""
@@ -159,9 +162,12 @@ class Hooks:
         return html
 
     def on_page_context(self, context, page, config, nav):
-        """A generated page's "edit this page" link opens the source it was made from."""
+        """A generated page's "edit this page" link opens the source it was made from. Under
+        `mkdocs serve`, the home page and the pages made from a faulty source show its problems
+        (overrides/partials/casebook-problems.html)."""
         if page.meta.get("casebook") is not None:
             page.edit_url = page.meta["casebook"].get("edit") or None
+        context["casebook_problems"] = self.build.problems_on(page.file.src_uri, page.is_homepage)
         return context
 
     def on_env(self, env, config, files):

@@ -94,6 +94,18 @@ def test_drafts_are_left_out_of_build_and_shown_by_serve(project):
     assert "Post number 2" not in served.page("blog/")
 
 
+def test_the_preview_shows_problems_escaped_and_a_build_fails_on_them(project):
+    project.write("posts/2015-01-01-one.md", post(1, 2015, models='["<b>bold</b>"]'))
+    served = project.build(command="serve")
+    banner = re.search(r'<div class="casebook-problems" role="alert">.*?</div>', served.page(""), re.S).group()
+    assert "posts/2015-01-01-one.md:4" in banner
+    assert "&lt;b&gt;bold&lt;/b&gt;" in banner and "<b>" not in banner
+    assert "casebook-problems" not in served.page("about/")
+
+    built = project.build()
+    assert built.error and any(m.startswith("1 problem(s) in the content") for m in built.messages)
+
+
 def test_rebuild_in_the_same_process_shows_the_edit_and_leaks_nothing(project):
     project.write("posts/2015-01-01-one.md", post(1, 2015))
     project.write("posts/2015-01-02-two.md", post(2, 2015))

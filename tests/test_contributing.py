@@ -79,6 +79,9 @@ def test_check_runs_every_check_and_keeps_a_preview():
         assert expected in text
     for expected in ("make test", "make build", "lychee-action@", "upload-artifact@"):
         assert expected in text
+    summary = next(step for step in steps if "pr_summary.py" in step.get("run", ""))
+    assert "pull_request.head.sha" in summary["env"]["BLOB_URL"] and "GITHUB_STEP_SUMMARY" in summary["run"]
+    assert "pull_request.base.sha" in text
 
 
 def test_pre_commit_runs_the_validator_and_the_pinned_ruff():

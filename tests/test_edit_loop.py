@@ -19,10 +19,11 @@ builds the same project clean into another folder and compares the two folders f
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
-from conftest import MKDOCS_YML, ROOT, minimal_case_study, search_records
+from conftest import MKDOCS_YML, ROOT, minimal_case_study, page_text, search_records
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
@@ -244,3 +245,25 @@ def test_a_dirty_build_explains_itself_instead_of_warning(project, tmp_path, cap
     messages = [record.getMessage() for record in caplog.records]
     assert not [m for m in messages if "'dirty' build" in m]
     assert any(m.endswith(DIRTY_NOTE) for m in messages)
+
+
+def banner(page: Path) -> str:
+    """The text of the preview's banner of content problems on a built page, or ""."""
+    found = re.search(r'<div class="casebook-problems" role="alert">.*?</div>', page.read_text(encoding="utf-8"), re.S)
+    return page_text(found.group()) if found else ""
+
+
+def test_the_preview_shows_problems_on_the_home_page_and_the_faulty_page_until_fixed(project, tmp_path):
+    session = Session(project, tmp_path, nav=False)
+    session.edit("posts/2015-03-05-third.md", post("Third", "2015-03-05", models="[fellowship, no-such-model]"))
+    session.build_live()
+    home, third = banner(session.live / "index.html"), banner(session.live / "blog/2015/03/third/index.html")
+    assert "posts/2015-03-05-third.md:4" in home and "no-such-model" in home
+    assert "posts/2015-03-05-third.md:4" in third
+    assert banner(session.live / "blog/2015/04/unrelated/index.html") == ""
+    session.assert_same_as_clean()
+
+    session.edit("posts/2015-03-05-third.md", post("Third", "2015-03-05", models="[fellowship]"))
+    session.build_live()
+    assert [uri for uri in files_of(session.live) if uri.endswith(".html") and banner(session.live / uri)] == []
+    session.assert_same_as_clean()

@@ -12,7 +12,7 @@ from casebook.content.posts import PLACEHOLDER, parse_post, read_term_ids
 from casebook.model import Problem
 from casebook.tools.annotations import annotation, images_over_http, in_paths, missing_alt_text
 from casebook.tools.project import documentation_urls, read_config
-from scripts import new_case_study, new_post, suggest_terms, validate
+from scripts import new_case_study, new_post, pr_summary, suggest_terms, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -301,3 +301,44 @@ def test_new_case_study_skeleton_validates_once_filled(project, capsys):
     assert run(new_case_study.main, project, "test-study") == 1
     assert run(new_case_study.main, project, "Test_Study") == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_pr_summary_lists_pages_added_changed_removed_and_problems_as_links(project, tmp_path, capsys):
+    project.write("posts/2015-01-01-kept.md", "---\ntitle: Kept\ndate: 2015-01-01\n---\nText.\n")
+    project.write("posts/2015-02-01-edited.md", "---\ntitle: Edited\ndate: 2015-02-01\n---\nText.\n")
+    project.write("posts/2015-03-01-gone.md", "---\ntitle: Gone\ndate: 2015-03-01\n---\nText.\n")
+    base = tmp_path / "base"
+    shutil.copytree(project.root, base, ignore=shutil.ignore_patterns("base"))
+    project.write("posts/2015-02-01-edited.md", "---\ntitle: Edited\ndate: 2015-02-01\n---\nOther text.\n")
+    (project.root / "posts" / "2015-03-01-gone.md").unlink()
+    project.write("posts/2015-04-01-new.md", IMPOSSIBLE_DATE_AND_UNKNOWN_PARTNER.replace("2016-02-30", "2015-04-01"))
+    blob = "https://github.com/o/r/blob/abc123"
+    assert run(pr_summary.main, project, "--base", str(base), "--blob-url", blob) == 0
+    pages, problems = capsys.readouterr().out.split("### Problems")
+    assert pages.splitlines() == [
+        "### Pages compared with the base branch",
+        "",
+        "**Added: 1**",
+        "- `blog/2015/04/new/` from `posts/2015-04-01-new.md`",
+        "",
+        "**Changed: 1**",
+        "- `blog/2015/02/edited/` from `posts/2015-02-01-edited.md`",
+        "",
+        "**Removed: 1**",
+        "- `blog/2015/03/gone/` from `posts/2015-03-01-gone.md`",
+        "",
+        "Listings and overviews that change with them: 3.",
+        "",
+    ]
+    assert problems.splitlines()[2:] == [
+        "1 to fix before the build passes:",
+        f"- [posts/2015-04-01-new.md:4]({blob}/posts/2015-04-01-new.md#L4): unknown partner"
+        " 'code-for-the-carribean' (did you mean 'code-for-the-caribbean'?)",
+    ]
+
+
+def test_pr_summary_escapes_problems_for_markdown():
+    problem = Problem("posts/a b.md", 3, "'models' has '<b>[x](y)</b>'")
+    assert pr_summary.problem_link(problem, "https://h/blob/s") == (
+        r"[posts/a b.md:3](https://h/blob/s/posts/a%20b.md#L3): 'models' has '\<b\>\[x\](y)\</b\>'"
+    )

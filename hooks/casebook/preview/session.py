@@ -16,7 +16,7 @@ from ..model import Problem
 from ..pipeline import Sources
 from ..publish.search import PreviewIndexer, SearchFailed, SearchIndex, SearchIndexer, index_site
 from ..settings import Settings
-from ..site.outputs import SEARCH_OUTPUT
+from ..site.outputs import SEARCH_OUTPUT, Output
 from .memo import SourceMemo, TemplateMemo, digest
 from .pagecache import BuildCache, save_index, saved_index
 from .plan import CODE_STAMP, Outputs, apply_plan, file_signature, plan_rebuild
@@ -37,6 +37,15 @@ class Build:
     indexer: SearchIndexer | None = None
     saved_index: Path | None = None
     """The search index of an earlier build of the same pages, copied instead of indexing."""
+    shown_problems: tuple[Problem, ...] = ()
+    """Under `mkdocs serve`, the content problems that the preview's home page shows."""
+    problem_pages: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    """Under `mkdocs serve`, each page made from a source with problems, by `src_uri`, with them."""
+
+    def problems_on(self, src_uri: str, is_home: bool) -> tuple[Problem, ...]:
+        """The problems a page of the preview shows: all of them on the home page, and on a
+        page made from a faulty source, that source's."""
+        return self.shown_problems if is_home else self.problem_pages.get(src_uri, ())
 
     def start_index(self, pages: int) -> None:
         """Index each of `pages` for search as it is written, on another core while the rest
@@ -99,6 +108,21 @@ class ServeSession:
         a note on `log` that says so."""
         if self.dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_DirtyNote(log))
+
+    def show_problems(self, build: Build, problems: list[Problem], outputs: Mapping[str, Output]) -> None:
+        """Under `mkdocs serve`, keep the content problems on `build` for the preview to show
+        where a contributor looks (`Build.problems_on`): a `mkdocs build` with any fails instead."""
+        if not self.serving:
+            return
+        build.shown_problems = tuple(problems)
+        by_source = {}
+        for problem in problems:
+            by_source.setdefault(problem.path, []).append(problem)
+        build.problem_pages = {
+            uri: tuple(by_source[output.source])
+            for uri, output in outputs.items()
+            if output.source in by_source and uri.endswith(".md")
+        }
 
     def forget_outputs(self, build: Build) -> None:
         """After a clean build: the next dirty build into its folder cannot trust what it remembers."""
