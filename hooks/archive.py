@@ -7,18 +7,23 @@ afresh in `on_config`)."""
 from __future__ import annotations
 
 import logging
+import os
+from functools import partial
 from pathlib import Path
 
 import jinja2
 import mkdocs
+from mkdocs.commands.build import _populate_page
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Section
+from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 # MkDocs puts this folder on sys.path only while it executes this file: import the package now.
 import casebook
+from casebook.preview.forked import ForkedWork
 from casebook.preview.pagecache import BuildCache, CachedPage, code_stamp, read_site, save_site
 from casebook.preview.plan import config_text, nav_paths, theme_stamp
 from casebook.preview.session import Build
@@ -33,6 +38,8 @@ INCLUSION = {
 }
 HOOKS = Path(__file__).parent
 """This module's folder, with the package: the code that makes the pages."""
+FORK_PAGES = 200
+"""Below this many pages to convert, a build converts them all itself: forking costs more."""
 CACHED_TEMPLATE = "casebook/cached.html"
 """The template of a page the cache holds as the theme rendered it: the page as it is."""
 
@@ -83,14 +90,52 @@ class Hooks:
             addresses = sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.name) for f in files)
             layout = [self.build.cache.code, config_text(config, config.plugins, mkdocs.__version__)]
             self.build.cache.stamp = casebook.digest(repr([layout, addresses, _nav_signature(nav.items)]).encode())
+            self._fork(config, files)
         return nav
+
+    def _fork(self, config, files: Files) -> None:
+        """On a machine of more than one core, a fresh build (its generated site not from the
+        cache) forks a copy of itself that converts the second half of the pages, by size."""
+        pages = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        if self.build.site_reused or len(pages) < FORK_PAGES or (os.cpu_count() or 1) < 2:
+            return
+        sizes = [len(file.content_bytes) for file in pages]
+        half, total = 0, sum(sizes) / 2
+        while half < len(pages) and total > 0:
+            total -= sizes[half]
+            half += 1
+        convert = partial(self._convert_forked, config=config, files=files)
+        self.build.forked = ForkedWork(pages[half:], lambda file: file.src_uri, convert, "mkdocs")
+
+    def _convert_forked(self, file: File, config, files: Files) -> dict:
+        """In the forked copy: the page converted as MkDocs converts it (its own code), and what
+        the conversion gave, for the build to take."""
+        if file.page is None:
+            Page(None, file, config)
+        _populate_page(file.page, config, files)
+        page, cache, uri = file.page, self.build.cache, file.src_uri
+        links = {target.src_uri: anchors for target, anchors in (page.links_to_anchors or {}).items()}
+        return {
+            "meta": page.meta,
+            "content": page.content,
+            "toc": page.toc,
+            "title": page._title_from_render,
+            "anchors": page.present_anchor_ids,
+            "links": links,
+            "key": cache.keys.get(uri),
+            "hit": cache.hits.get(uri),
+            "fresh": cache.fresh.get(uri),
+        }
 
     @event_priority(-100)  # after every other handler: the Markdown as it will be converted
     def on_page_markdown(self, markdown, page, config, files):
         """A page the cache holds is not converted: it gets the template that shows it as it is."""
-        cache = self.build.cache
+        cache, forked = self.build.cache, self.build.forked
         if cache is None:
             return markdown
+        converted = forked.result(page.file.src_uri) if forked else None
+        if converted is not None:
+            return _take_converted(page, cache, converted)
         neighbours = [other.file.src_uri if other else None for other in (page.previous_page, page.next_page)]
         facts = [page.file.src_uri, page.file.dest_uri, page.url, page.canonical_url, page.meta, neighbours]
         if cache.look_up(page.file.src_uri, facts, markdown) is None:
@@ -111,6 +156,7 @@ class Hooks:
             settings, self.build.site_dir, sorted(docs.items()), sorted(taken), sorted(existing)
         )
         site = key and read_site(cache.store, key)
+        self.build.site_reused = bool(site)
         if not site:
             site = casebook.build_site(settings, env, taken, docs_files=docs, existing_files=existing, sources=sources)
             if key:
@@ -146,15 +192,18 @@ class Hooks:
     def on_page_content(self, html, page, config, files):
         """Sanitise the HTML of generated pages, which carry contributed content, and free their
         Markdown (MkDocs keeps each page's source twice to the end: half its memory at 10,000
-        posts); hand-written docs/ pages are trusted as they are. A page from the cache gets
-        back what MkDocs learnt when converting it."""
-        cache, uri = self.build.cache, page.file.src_uri
-        if cache is not None and uri in cache.hits:
-            return _restore(page, files, cache.hits[uri])
-        if page.file.generated_by is not None:
+        posts); hand-written docs/ pages are trusted as they are. A page from the cache or
+        converted by the forked copy gets back what MkDocs learnt when converting it."""
+        cache, uri, generated = self.build.cache, page.file.src_uri, page.file.generated_by is not None
+        if generated:
             page.markdown = ""
             if page.file.abs_src_path is None:  # in memory, not a file of the dirty builds' store
                 page.file.content_string = ""
+        if cache is not None and uri in cache.hits:
+            return _restore(page, files, cache.hits[uri])
+        if cache is not None and uri in cache.converted_elsewhere:
+            return _restore(page, files, *cache.converted_elsewhere.pop(uri))
+        if generated:
             html = casebook.sanitize_page(html, uri, self.build.settings.iframe_hosts)
         if cache is not None:
             links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}
@@ -199,6 +248,8 @@ class Hooks:
 
     def on_build_error(self, error):
         self.build.abandon_index()
+        if self.build.forked is not None:
+            self.build.forked.abandon()
         self._detach_cache()
 
     def _detach_cache(self) -> None:
@@ -209,9 +260,27 @@ class Hooks:
         self.session.close()
 
 
-def _restore(page, files: Files, cached: CachedPage) -> str:
-    """A page from the cache: its title, anchors and links to anchors as MkDocs learnt them
-    when it converted the page, and its HTML."""
+def _take_converted(page, cache: BuildCache, converted: dict) -> str:
+    """A page the forked copy converted: its front matter as the conversion left it, and the
+    cache's record of it; MkDocs converts nothing (`on_page_content` puts the HTML back)."""
+    uri = page.file.src_uri
+    page.meta = converted["meta"]
+    cache.keys[uri] = converted["key"]
+    if converted["hit"] is not None:
+        cache.hits[uri] = converted["hit"]
+        return ""
+    if converted["fresh"] is not None:
+        cache.fresh[uri] = converted["fresh"]
+    learnt = CachedPage(converted["content"], converted["title"], converted["anchors"], converted["links"])
+    cache.converted_elsewhere[uri] = (learnt, converted["toc"])
+    return ""
+
+
+def _restore(page, files: Files, cached: CachedPage, toc=None) -> str:
+    """A page from the cache or converted elsewhere: its title, anchors, links to anchors and
+    table of contents as MkDocs learnt them when it converted the page, and its HTML."""
+    if toc is not None:
+        page.toc = toc
     page._title_from_render = cached.title
     page.present_anchor_ids = set(cached.anchors)
     targets = {files.get_file_from_path(uri): anchors for uri, anchors in cached.links_to_anchors.items()}

@@ -5,6 +5,7 @@ nothing changed converts no Markdown; an entry that is truncated or altered is r
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from conftest import MKDOCS_YML, ROOT, minimal_case_study, search_records
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 from test_edit_loop import files_of, post
 
 from casebook.preview import pagecache
@@ -194,3 +196,52 @@ def test_stores_of_site_folders_outside_the_project_are_removed_when_gone(cached
     config.plugins.on_startup(command="build", dirty=False)
     mkdocs_build.build(config)
     assert len(list((cached.root / CACHE).glob("*/"))) == 2
+
+
+def build_with_fork(project, fork_pages: int, site: Path) -> list[str]:
+    """A `mkdocs build --strict` of the project into `site`, the hook forking a copy of the build
+    from `fork_pages` pages on (its FORK_PAGES); the warnings logged, in order."""
+    config = load_config(str(project.root / "mkdocs.yml"), strict=True, site_dir=str(site))
+    hook = next(plugin for name, plugin in config.plugins.items() if name.endswith("archive.py"))
+    hook.FORK_PAGES = fork_pages
+    config.plugins.on_startup(command="build", dirty=False)
+    project.caplog.clear()
+    with project.caplog.at_level(logging.INFO):
+        try:
+            mkdocs_build.build(config)
+        except Abort:
+            pass
+    return [record.getMessage() for record in project.caplog.records if record.levelno >= logging.WARNING]
+
+
+@pytest.fixture
+def many_posts(cached):
+    for number in range(30):
+        body = f"## Part {number}\n\nSee [the first](2014-02-01-first.md) and [the second](2015-01-10-second.md#more)."
+        cached.write(f"posts/2013-05-{number + 1:02d}-post-{number}.md", post(f"Post {number}", "2013-05-01", body))
+    shutil.rmtree(cached.root / CACHE)
+    return cached
+
+
+def test_a_build_forked_across_two_cores_is_the_build_on_one(many_posts, tmp_path, conversions):
+    assert build_with_fork(many_posts, 10**6, tmp_path / "one") == []
+    shutil.rmtree(many_posts.root / CACHE)
+    conversions.clear()
+    assert build_with_fork(many_posts, 1, tmp_path / "two") == []
+    assert len(conversions) < 40  # the forked copy converted the rest, in a process of its own
+    one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
+    assert sorted(one) == sorted(two)
+    assert [name for name in sorted(one) if one[name] != two[name]] == []
+    conversions.clear()
+    assert build_with_fork(many_posts, 1, tmp_path / "two") == []
+    assert conversions == []  # what the forked copy converted was kept in the cache too
+
+
+def test_the_forked_copys_warnings_are_the_builds(many_posts, tmp_path):
+    """Every post warns, those the forked copy converted too: logged by the build, where MkDocs
+    counts them for --strict."""
+    for number in range(30):
+        body = "A [missing](nowhere.md) page."
+        many_posts.write(f"posts/2013-05-{number + 1:02d}-post-{number}.md", post(f"Post {number}", "2013-05-01", body))
+    warnings = build_with_fork(many_posts, 1, tmp_path / "two")
+    assert len([warning for warning in warnings if "nowhere.md" in warning]) == 30, warnings

@@ -165,6 +165,9 @@ class BuildCache:
         self.hits: dict[str, CachedPage] = {}
         self.fresh: dict[str, CachedPage] = {}
         """Pages converted in this build without a warning: what to save once rendered."""
+        self.converted_elsewhere: dict[str, tuple[CachedPage, object]] = {}
+        """Pages converted by a forked copy of the build (`forked.ForkedWork`), with their table
+        of contents: taken once MkDocs has "converted" their empty Markdown."""
         self.warnings = WarningCount()
 
     def site_key(self, settings, site_dir: Path, *found) -> str:

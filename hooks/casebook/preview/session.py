@@ -17,6 +17,7 @@ from ..pipeline import Sources
 from ..publish.search import PreviewIndexer, SearchFailed, SearchIndex, SearchIndexer, index_site
 from ..settings import Settings
 from ..site.outputs import SEARCH_OUTPUT, Output
+from .forked import ForkedWork
 from .memo import SourceMemo, TemplateMemo, digest
 from .pagecache import BuildCache, save_index, saved_index
 from .plan import CODE_STAMP, Outputs, apply_plan, file_signature, plan_rebuild
@@ -39,6 +40,10 @@ class Build:
     """The search index of an earlier build of the same pages, copied instead of indexing."""
     shown_problems: tuple[Problem, ...] = ()
     """Under `mkdocs serve`, the content problems that the preview's home page shows."""
+    site_reused: bool = False
+    """The generated site came from the cache: its pages most likely will too."""
+    forked: ForkedWork | None = None
+    """The pages converted on another core by a forked copy of the build."""
     problem_pages: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     """Under `mkdocs serve`, each page made from a source with problems, by `src_uri`, with them."""
 
