@@ -590,7 +590,8 @@ def measure_size(
     """Every figure for one size: builds interleaved engine by engine, run after run; then
     the hooks' own time by step, a build in process with the time in our hooks, and the edit
     loop if `edit`."""
-    replicas = replicate(corpus, max(0, size - len(seeds)), terms, seeds) if size != ARCHIVE else []
+    copies = max(0, size - len(published_posts(seeds)))  # published posts in all: `size`
+    replicas = replicate(corpus, copies, terms, seeds) if size != ARCHIVE else []
     found = engines(workdir, size)
     ours = found[0]
     write_casebook_project(ours.root, replicas)
