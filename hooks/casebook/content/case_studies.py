@@ -116,7 +116,7 @@ def check_unique_ids(data: dict, problem) -> list[Problem]:
                     did_you_mean(figure["section"], section_ids),
                 )
             )
-    for path, number in _numbers(data):
+    for path, number in _leaves(data, float):
         if not math.isfinite(number):  # YAML's .nan and .inf are numbers to the schema
             problems.append(
                 problem(path, f"{number} is not a number a page can show", "write the number in digits, e.g. 10000")
@@ -145,28 +145,20 @@ def check_text(data, problem) -> list[Problem]:
     return problems
 
 
-def strings(data, path: tuple = ()):
+def strings(data) -> list[tuple[tuple, str]]:
     """(path, text) of every string in `data`."""
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from strings(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from strings(value, path + (index,))
+    return _leaves(data, str)
 
 
-def _numbers(data, path: tuple = ()):
-    """(path, number) of every float in `data`."""
-    if isinstance(data, float):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _numbers(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _numbers(value, path + (index,))
+def _leaves(data, kind: type, path: tuple = ()):
+    """(path, value) of every value of type `kind` in `data`, nested dicts and lists."""
+    if isinstance(data, kind):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [leaf for key, value in data.items() for leaf in _leaves(value, kind, path + (key,))]
+    if isinstance(data, list):
+        return [leaf for index, value in enumerate(data) for leaf in _leaves(value, kind, path + (index,))]
+    return []
 
 
 def _text_id(item) -> str | None:

@@ -93,8 +93,12 @@ ConfigLoader.add_multi_constructor("", _construct_untagged)
 
 def read_config(config_file: Path) -> dict:
     """mkdocs.yml as plain data; ValueError if it is not a YAML mapping."""
+    return _read_config(config_file, ConfigLoader)
+
+
+def _read_config(config_file: Path, loader: type[yaml.SafeLoader]) -> dict:
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=ConfigLoader)
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as error:
         raise ValueError(f"not valid YAML: {error}") from None
     if not isinstance(config, dict):
@@ -112,13 +116,7 @@ _EnvLoader.add_constructor("!ENV", construct_env_tag)
 def read_engine_config(config_file: Path) -> dict:
     """mkdocs.yml as plain data, `!ENV` values resolved as MkDocs resolves them; ValueError
     if it is not a YAML mapping."""
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_EnvLoader)
-    except yaml.YAMLError as error:
-        raise ValueError(f"not valid YAML: {error}") from None
-    if not isinstance(config, dict):
-        raise ValueError("not a MkDocs configuration (expected `key: value` lines)")
-    return config
+    return _read_config(config_file, _EnvLoader)
 
 
 def documentation_urls(docs_dir: Path) -> frozenset[str]:
