@@ -197,3 +197,31 @@ def test_a_post_in_a_folder_shows_the_image_beside_it(project, capsys):
         1,
         ["posts/2026-01-04-with-image/index.md:6: the link 'map.png' leads to no file (did you mean 'photo.png'?)"],
     )
+
+
+def test_check_fails_on_the_links_in_a_case_study_the_build_fails_on(project, capsys):
+    """A case study's Markdown links as a post does: to a source file from its own folder
+    (`../posts/x.md`, made a link to that page), else to a file of the site from its page."""
+    project.write("posts/2015-01-20-tips.md", "---\ntitle: Tips\n---\nText.\n")
+    body = "    body: |-\n      Text.\n\n      See [the tips](../posts/2015-01-20-tip.md).\n"
+    lesson = "    body: Small things, ![a map](map.png).\n"
+    study = minimal_case_study().replace("    body: Small things.\n", lesson)
+    project.write("case_studies/a-study.yml", study.replace("    body: Text.\n", body))
+    shutil.copy(ROOT / "case_studies" / "case-study.schema.json", project.root / "case_studies")
+    expected = [
+        "case_studies/a-study.yml:19: the link 'map.png' leads to no file (give the file's web address"
+        " (https://...), or put it in docs/ and give its path from docs/case-studies/)",
+        "case_studies/a-study.yml:28: the link '../posts/2015-01-20-tip.md' leads to no file"
+        " (did you mean '../posts/2015-01-20-tips.md'?)",
+    ]
+    assert check(project, capsys) == (1, expected)
+    built = project.build()
+    assert [message.removeprefix("casebook: ") for message in built.messages[:-1]] == expected
+    assert built.error and built.messages[-1] == "2 problem(s) in the content, listed above. Fix them and build again."
+
+    study = minimal_case_study().replace("    body: Text.\n", body.replace("tip.md", "tips.md"))
+    project.write("case_studies/a-study.yml", study)
+    assert check(project, capsys) == (0, [])
+    built = project.build()
+    assert built.messages == []
+    assert 'href="../../blog/2015/01/tips/"' in built.page("case-studies/a-study/")

@@ -4,6 +4,7 @@ entries: each has a `kind`, `title`, `url`, `published_at`, `author_names` and `
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,7 +211,8 @@ class CaseStudy:
     figures: tuple[Figure, ...] = ()
     related_posts: tuple[str, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False)
-    """Line of `slug` and of each `related_posts.N`, for problems found after loading."""
+    """Line of `slug`, of each `related_posts.N` and of the first line of each text of
+    `markdown_texts`, by its key, for problems found after loading."""
     references: tuple[tuple[str, str, int], ...] = ()
     """(kind, term id, line) of every term the case study refers to."""
 
@@ -235,6 +237,24 @@ class CaseStudy:
     @property
     def src_uri(self) -> str:
         return f"case-studies/{self.slug}.md"
+
+    def markdown_texts(self) -> Iterator[tuple[str, str]]:
+        """(key, text) of each field its page shows as Markdown, not as plain text; the key is
+        the field's path in the YAML (`sections.2.body`), as `lines` knows it."""
+        yield "summary", self.summary
+        for n, partner in enumerate(self.partners):
+            yield f"partners.{n}.summary", partner.summary
+            yield from ((f"partners.{n}.outcomes.{m}", text) for m, text in enumerate(partner.outcomes))
+            yield from ((f"partners.{n}.funding.{m}.note", f.note) for m, f in enumerate(partner.funding))
+        yield from ((f"lessons.{n}.body", lesson.body) for n, lesson in enumerate(self.lessons))
+        for n, section in enumerate(self.sections):
+            yield f"sections.{n}.body", section.body
+            for m, finding in enumerate(section.findings):
+                # A finding is either its text or `{text, items}`: the key names the text in both.
+                yield f"sections.{n}.findings.{m}.text", finding.text
+                yield from ((f"sections.{n}.findings.{m}.items.{k}", item) for k, item in enumerate(finding.items))
+            for name in ("benefits", "challenges", "takeaways"):
+                yield from ((f"sections.{n}.{name}.{m}", text) for m, text in enumerate(getattr(section, name)))
 
     @property
     def url(self) -> str:

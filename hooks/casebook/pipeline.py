@@ -17,7 +17,7 @@ from .settings import Settings
 from .site.manifest import not_read_notes, render_manifest
 from .site.outputs import MANIFEST, PLACES, Output, Site, check_outputs
 from .site.pages import render_site
-from .site.sources import check_links, link_targets
+from .site.sources import check_links, check_study_links, link_targets
 from .tagging import Tagger
 
 TAXONOMY_SCHEMA = "taxonomy.schema.json"
@@ -93,7 +93,7 @@ def build_site(
     checked = check_content(settings, taken_urls, sources)
     outputs, output_problems = check_outputs(render_site(checked.archive, env, settings), existing_files)
     site = Site(dict(sorted(outputs.items(), key=lambda item: PLACES.index(item[1].place))))  # MkDocs' order
-    link_problems, link_notes = check_post_links(checked.archive, site, existing_files, taken_urls)
+    link_problems, link_notes = check_source_links(checked.archive, site, existing_files, taken_urls)
     problems = checked.problems + tuple(output_problems) + tuple(link_problems)
     manifest = render_manifest(checked.archive, site, settings, problems, docs_files or {})
     notes = checked.notes + tuple(link_notes) + tuple(not_read_notes(settings))
@@ -101,15 +101,20 @@ def build_site(
     return Site(outputs, problems, notes)
 
 
-def check_post_links(
+def check_source_links(
     archive: Archive, site: Site, existing_files: frozenset[str], taken_urls: frozenset[str]
 ) -> tuple[list[Problem], list[Problem]]:
-    """(problems, notes) of the posts' links: to a file that neither the site (`site`'s
-    outputs, `existing_files` of docs/ and the theme) nor the sources have; to an old address."""
+    """(problems, notes) of the links of the posts and of the case studies' Markdown: to a file
+    that neither the site (`site`'s outputs, `existing_files` of docs/ and the theme) nor the
+    sources have; to an old address."""
     targets, files = link_targets(archive), site.outputs.keys() | existing_files
     problems, notes = [], []
     for post in archive.posts + archive.pages + archive.drafts:
         found, noted = check_links(post, targets, files, taken_urls)
+        problems += found
+        notes += noted
+    for study in archive.case_studies:
+        found, noted = check_study_links(study, targets, files, taken_urls)
         problems += found
         notes += noted
     return problems, notes

@@ -3,6 +3,7 @@ records. Every schema violation becomes a `path:line:col` problem pointing at th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -15,7 +16,7 @@ from ..model import CasePartner, CaseStudy, Figure, Finding, Funding, Lesson, Pr
 from ..urls import is_web_url
 from .limits import DENSE_HINT, MAX_MARKS, NOT_TEXT_HINT, dense_markup, not_text
 from .schema import check_against_schema, did_you_mean, load_validator
-from .yamltext import MAX_YAML_BYTES, SourceError, YamlError, locate, parse_yaml, read_source
+from .yamltext import MAX_YAML_BYTES, SourceError, YamlError, locate, parse_yaml, read_source, text_line
 
 SCHEMA_NAME = "case-study.schema.json"
 URL_HINT = "write the full address, with no spaces, quotes or angle brackets"
@@ -189,7 +190,7 @@ def build_case_study(source: str, data: dict, node) -> CaseStudy:
         f"related_posts.{n}": locate(node, ("related_posts", n))[0] for n in range(len(data.get("related_posts", ())))
     }
     references = term_references(data, node)
-    return CaseStudy(
+    study = CaseStudy(
         source=source,
         slug=data["slug"],
         title=data["title"],
@@ -253,6 +254,14 @@ def build_case_study(source: str, data: dict, node) -> CaseStudy:
         lines=lines,
         references=references,
     )
+    # Where each Markdown text starts, for the problems of its links found once the site is known.
+    texts = {key: text_line(node, _key_path(key)) for key, _ in study.markdown_texts()}
+    return dataclasses.replace(study, lines=lines | texts)
+
+
+def _key_path(key: str) -> tuple:
+    """The YAML path a `CaseStudy.lines` key names: `sections.2.body` -> ("sections", 2, "body")."""
+    return tuple(int(step) if step.isdigit() else step for step in key.split("."))
 
 
 def unloaded_study_references(folder: Path, root: Path, studies: list[CaseStudy]) -> list[tuple[str, str, str, int]]:

@@ -231,7 +231,22 @@ def read_source(path: Path, max_bytes: int) -> str:
 def locate(node: Node | None, path: tuple = (), *, key: bool = False) -> tuple[int, int]:
     """The 1-based (line, column) of the node at `path` (mapping keys and list indexes),
     or of the deepest node on the way there; `key=True` points at the last key, not its value."""
-    line, column = (1, 1) if node is None else (node.start_mark.line + 1, node.start_mark.column + 1)
+    found = _deepest(node, path, key)
+    return (1, 1) if found is None else (found.start_mark.line + 1, found.start_mark.column + 1)
+
+
+def text_line(node: Node | None, path: tuple) -> int:
+    """The 1-based line where the text at `path` starts (as `locate` finds it): for a block
+    scalar (`|`, `>`), the line after its indicator."""
+    found = _deepest(node, path)
+    if found is None:
+        return 1
+    block = isinstance(found, ScalarNode) and found.style in ("|", ">")
+    return found.start_mark.line + (2 if block else 1)
+
+
+def _deepest(node: Node | None, path: tuple, key: bool = False) -> Node | None:
+    """The node at `path`, or the deepest node on the way there."""
     for step in path:
         child = None
         if isinstance(node, MappingNode):
@@ -244,8 +259,7 @@ def locate(node: Node | None, path: tuple = (), *, key: bool = False) -> tuple[i
         if child is None:
             break
         node = child
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-    return line, column
+    return node
 
 
 _TIMESTAMP = re.compile(

@@ -117,10 +117,11 @@ def render_case_studies(
     """Each case study's page with its citation downloads, and their index."""
     outputs = []
     styles = load_styles() if archive.case_studies else {}  # parsed once per build, never per entry
+    targets = link_targets(archive) if archive.case_studies else None
     for study in archive.case_studies:
         cite, files = citation(study, citation_record(study, settings, organizations), styles, with_pdf=True)
         outputs += files.items()
-        text = render_case_study(study, archive, render, settings, organizations, cite)
+        text = render_case_study(study, archive, render, settings, organizations, cite, targets)
         outputs.append((study.src_uri, Output(text, UNLISTED, study.source, study.lines.get("slug"))))
     index = render("case-studies.md", CASE_STUDIES_INDEX, studies=archive.case_studies)
     return [*outputs, (CASE_STUDIES_INDEX, Output(index, NAV))]
@@ -133,10 +134,16 @@ def render_case_study(
     settings: Settings,
     organizations: frozenset[str],
     cite: dict | None = None,
+    targets: LinkTargets | None = None,
 ) -> str:
     """The case study's page: partners, lessons, chapters of sections, figures, source and
-    citation; every lesson, partner and model linked to its term page."""
+    citation; every lesson, partner and model linked to its term page, and each link of its
+    Markdown to a source file (`../posts/x.md`) or an old address to that page."""
     terms = archive.term_by_key
+    targets = targets or link_targets(archive)
+
+    def linked(text: str) -> str:
+        return link_sources(text, study.source, study.src_uri, targets)
 
     def term(kind: str, term_id: str, label: str = "") -> str:
         found = terms.get((kind, term_id))
@@ -154,6 +161,7 @@ def render_case_study(
         | {"search": search_record("Case study", study.date, _terms_of(archive, study.src_uri))},
         cite=cite,
         term=term,
+        linked=linked,
         format_figure=format_figure,
         chapters=[(group, list(sections)) for group, sections in groupby(study.sections, key=lambda s: s.group)],
         related=related,

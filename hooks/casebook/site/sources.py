@@ -2,21 +2,23 @@
 (`[the tips](2015-01-20-7-tips.md)`, `../case_studies/x.yml#lesson-1`), or to an old address
 of a post (`/2015/01/20/7-tips/`, `https://codeforamerica.org/news/...`: its `aliases` and
 `original_url`), is a link to the page made from it, relative, as MkDocs then checks and
-resolves it (so it works under a sub-path too). `check_links` finds, before MkDocs does, the
-links its strict build fails on, with the post's file and line, and notes the old addresses."""
+resolves it (so it works under a sub-path too); so is such a link in a case study's Markdown
+(`../posts/2015-01-20-7-tips.md`). `check_links` and `check_study_links` find, before MkDocs
+does, the links its strict build fails on, with the source's file and line, and note the old
+addresses."""
 
 from __future__ import annotations
 
 import difflib
 import posixpath
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from ..content.posts import INDEX_NAMES
 from ..index import Archive
-from ..model import Post, Problem
+from ..model import CaseStudy, Post, Problem
 from ..text import blank_code
 from ..urls import link, src_uri_to_url
 
@@ -110,26 +112,62 @@ def link_sources(body: str, source: str, src_uri: str, targets: LinkTargets) -> 
 def check_links(
     post: Post, targets: LinkTargets, files: Collection[str], doc_urls: Collection[str] = ()
 ) -> tuple[list[Problem], list[Problem]]:
-    """(problems, notes) of the links and images of `post`, each at its line. A problem for
-    each to a file that is neither a source `targets` knows nor a file of the site (`files`,
-    by `src_uri`; `doc_urls` are the URLs of the hand-written pages): MkDocs' strict build
-    fails on each. A note for each to an old address of a post, which leads to its page.
-    Other addresses and paths without a file suffix (`../x/`) are not checked, as MkDocs only
-    notes them."""
-    if "](" not in post.body and "]:" not in post.body:
+    """(problems, notes) of the links and images of `post`, each at its line, as
+    `check_text_links` finds them."""
+    hint = _hint_for(post.source, post.files, targets.pages)
+    return check_text_links(
+        post.body, post.source, post.lines.get("body", 1), post.src_uri, targets, files, doc_urls, hint
+    )
+
+
+def check_study_links(
+    study: CaseStudy, targets: LinkTargets, files: Collection[str], doc_urls: Collection[str] = ()
+) -> tuple[list[Problem], list[Problem]]:
+    """(problems, notes) of the links and images in the Markdown texts of `study`
+    (`CaseStudy.markdown_texts`), each at its line in the YAML, as `check_text_links` finds them."""
+    hint = _hint_for(study.source, (), targets.pages)
+    problems, notes = [], []
+    for key, text in study.markdown_texts():
+        line = study.lines.get(key, study.lines.get("slug", 1))
+        found, noted = check_text_links(text, study.source, line, study.src_uri, targets, files, doc_urls, hint)
+        problems += found
+        notes += noted
+    return problems, notes
+
+
+def check_text_links(
+    text: str,
+    source: str,
+    first_line: int,
+    src_uri: str,
+    targets: LinkTargets,
+    files: Collection[str],
+    doc_urls: Collection[str] = (),
+    hint: Callable[[str], str] = lambda path: "",
+) -> tuple[list[Problem], list[Problem]]:
+    """(problems, notes) of the links and images of one Markdown `text` of the source file
+    `source`, which starts at its line `first_line` and is shown on the page `src_uri`. A
+    link names a source file from `source`'s folder (`link_sources` makes it a link to that
+    page) or else a file from the page's folder, as MkDocs resolves it. A problem for each to a
+    file that is neither a source `targets` knows nor a file of the site (`files`, by
+    `src_uri`; `doc_urls` are the URLs of the hand-written pages): MkDocs' strict build fails
+    on each; `hint(path)` says what it may have meant. A note for each to an old address of a
+    post, which leads to its page. Other addresses and paths without a file suffix (`../x/`)
+    are not checked, as MkDocs only notes them."""
+    if "](" not in text and "]:" not in text:
         return [], []
-    text, folder, page_folder = blank_code(post.body), posixpath.dirname(post.source), posixpath.dirname(post.src_uri)
+    text, folder, page_folder = blank_code(text), posixpath.dirname(source), posixpath.dirname(src_uri)
 
     def line_at(start: int) -> int:
-        return post.lines.get("body", 1) + text.count("\n", 0, start)
+        return first_line + text.count("\n", 0, start)
 
     notes = []
     for match in ADDRESS_LINK.finditer(text):
         old = old_address_source(match, targets)
-        if old is not None and old != post.source:
+        if old is not None and old != source:
             message = f"the link '{match['url']}' is an old address of {old}: it leads to that post's page"
-            hint = f"you may link to the file instead: {posixpath.relpath(old, folder or '.')}"
-            notes.append(Problem(post.source, line_at(match.start("url")), message, hint))
+            hint_old = f"you may link to the file instead: {posixpath.relpath(old, folder or '.')}"
+            notes.append(Problem(source, line_at(match.start("url")), message, hint_old))
     problems = []
     for match in LINK_TARGET.finditer(text):
         url = match["url"] or match["ref"]
@@ -144,27 +182,39 @@ def check_links(
         if target in files or (target.endswith(".md") and src_uri_to_url(target) in doc_urls):
             continue
         start = match.start("url") if match["url"] else match.start("ref")
-        message = f"the link '{url}' leads to no file"
-        problems.append(Problem(post.source, line_at(start), message, _link_hint(path, post, targets.pages)))
+        problems.append(Problem(source, line_at(start), f"the link '{url}' leads to no file", hint(path)))
     return problems, notes
 
 
-def _link_hint(path: str, post: Post, pages: Mapping[str, str]) -> str:
-    """Which file a broken link may have meant, or how to link to a post or an image."""
-    folder = posixpath.dirname(post.source)
-    candidates = [source for source in pages if source != post.source] if path.endswith((".md", ".yml")) else post.files
-    by_name = {_name(source): posixpath.relpath(source, folder or ".") for source in reversed(candidates)}
-    close = difflib.get_close_matches(_name(path), sorted(by_name), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{by_name[close[0]]}'?"
-    if path.endswith((".md", ".yml")):
-        return "link to a post or case study by its file's path from this post, e.g. 2015-01-20-slug.md"
-    if posixpath.basename(post.source) in INDEX_NAMES:
-        return "put the file in the post's folder, beside index.md, or give its web address (https://...)"
-    return (
-        "give the file's path from this post, or its web address (https://...); to keep an image"
-        " beside its post, make the post a folder: posts/YYYY-MM-DD-slug/index.md with the image in it"
-    )
+def _hint_for(source: str, files: Collection[str], pages: Mapping[str, str]) -> Callable[[str], str]:
+    """What to say of a broken link in the post or case study `source`, with `files` beside
+    it: which file it may have meant, or how to link to a post or an image."""
+    folder = posixpath.dirname(source)
+    post = source.endswith(".md")
+    example = "2015-01-20-slug.md" if post else "../posts/2015-01-20-slug.md"
+
+    def hint(path: str) -> str:
+        candidates = [page for page in pages if page != source] if path.endswith((".md", ".yml")) else files
+        by_name = {_name(candidate): posixpath.relpath(candidate, folder or ".") for candidate in reversed(candidates)}
+        close = difflib.get_close_matches(_name(path), sorted(by_name), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{by_name[close[0]]}'?"
+        if path.endswith((".md", ".yml")):
+            entry = "post" if post else "case study"
+            return f"link to a post or case study by its file's path from this {entry}, e.g. {example}"
+        if not post:
+            return (
+                "give the file's web address (https://...), or put it in docs/ and give its path"
+                " from docs/case-studies/"
+            )
+        if posixpath.basename(source) in INDEX_NAMES:
+            return "put the file in the post's folder, beside index.md, or give its web address (https://...)"
+        return (
+            "give the file's path from this post, or its web address (https://...); to keep an image"
+            " beside its post, make the post a folder: posts/YYYY-MM-DD-slug/index.md with the image in it"
+        )
+
+    return hint
 
 
 def _name(path: str) -> str:
