@@ -2,8 +2,11 @@
 
 A post is *tagged* with a term when it is about it: its front matter says so, one of its
 legacy categories or tags is the term's name or alias, or the text shows it (the name in the
-title, or in `TAG_PARAGRAPHS` paragraphs or more). It *mentions* a term that one paragraph
-names and nothing more. A post's `untagged:` front matter takes back what the text alone
+title, or in `TAG_PARAGRAPHS` paragraphs or more). A category that is only a partner's
+one-word alias, a place ("Chicago"), tags the post when its text names the partner too, in
+the title or in `TAG_PARAGRAPHS` paragraphs: a brigade's post filed under its city is not
+about the city's government. It *mentions* a term that one paragraph or such a category names
+and nothing more. A post's `untagged:` front matter takes back what the text alone
 would give it (README, "Lessons, partners and models"), and the partner whose website first
 published the post is its author, not its partner: it is mentioned, never tagged.
 
@@ -45,7 +48,8 @@ class Tag:
     passage: str
     """The first paragraph that names it, as plain text; the post's summary if none does."""
     reason: str
-    """Why: `front matter`, `category`, `title`, `named in N paragraphs`, `named once`."""
+    """Why: `front matter`, `category`, `title`, `named in N paragraphs`, `named once`; a mention
+    by `category` alone is a place category the text does not bear out."""
 
 
 class Tagger:
@@ -91,7 +95,13 @@ class Tagger:
         """The post's tags and mentions, sorted by term."""
         known = {term.key for term in self.terms}
         declared = {(kind, term_id) for kind in KINDS for term_id in getattr(post, kind)} & known
-        categories = {self.by_name[n.casefold()] for n in post.categories + post.tags if n.casefold() in self.by_name}
+        categories: dict[TermKey, bool] = {}
+        """Term -> whether the post is filed under it by more than a place: a partner's one-word
+        alias names where a post happened, not who took part."""
+        for name in post.categories + post.tags:
+            if key := self.by_name.get(name.casefold()):
+                place = key[0] == "partners" and _folded(name) in self.weak
+                categories[key] = categories.get(key, False) or not place
         in_title = set(self.named(post.title))
         paragraphs = [plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body)]
         passages: dict[TermKey, list[str]] = defaultdict(list)
@@ -104,7 +114,7 @@ class Tagger:
         publisher = self.publishers.get(_host(post.original_url))
         fallback = post.abstract(300)
         tags = []
-        for key in sorted(declared | categories | in_title | set(passages)):
+        for key in sorted(declared | set(categories) | in_title | set(passages)):
             found = passages.get(key, ())
             passage = plain_text(found[0], 400) if found else fallback
             if key in declared:
@@ -113,14 +123,16 @@ class Tagger:
                 continue
             elif key == publisher:  # on its own blog, an organisation is the author, not a partner
                 tags.append(Tag(key, MENTIONED, passage, "the publisher"))
-            elif key in categories:
+            elif key in categories and (categories[key] or key in in_title or len(found) >= TAG_PARAGRAPHS):
                 tags.append(Tag(key, TAGGED, passage, "category"))
             elif key in in_title:
                 tags.append(Tag(key, TAGGED, passage, "title"))
             elif strongly[key] >= TAG_PARAGRAPHS or len(found) >= WEAK_PARAGRAPHS:
                 tags.append(Tag(key, TAGGED, passage, f"named in {len(found)} paragraphs"))
-            else:
+            elif found:
                 tags.append(Tag(key, MENTIONED, passage, "named once"))
+            else:
+                tags.append(Tag(key, MENTIONED, passage, "category"))
         return tags
 
 
