@@ -64,6 +64,12 @@ def test_the_longest_name_wins_and_names_are_whole_words():
     assert found["city-of-philadelphia"][0] == MENTIONED
 
 
+def test_a_partner_whose_name_holds_a_model_names_both():
+    terms = (*TERMS, Term("partners", "pif", "Presidential Innovation Fellows"))
+    found = Tagger(terms).tag(post("title: Presidential Innovation Fellows", "Text."))
+    assert {tag.key[1]: tag.reason for tag in found} == {"pif": "title", "fellowship": "title"}
+
+
 def test_front_matter_tags_and_untagged_takes_an_automatic_tag_back():
     found = tags("title: Fellowship news\nlessons: [keep-it-simple]\nuntagged: [fellowship]", "Nothing.")
     assert found == {"keep-it-simple": (TAGGED, "front matter", "Nothing.")}

@@ -10,9 +10,11 @@ and nothing more. A post's `untagged:` front matter takes back what the text alo
 would give it (README, "Lessons, partners and models"), and the partner whose website first
 published the post is its author, not its partner: it is mentioned, never tagged.
 
-Every title and alias of the vocabulary is found in one pass over a post's text: an
-Aho-Corasick automaton (pyahocorasick) of the lower-cased names, leftmost-longest, so that
-"Code for Philly" is the brigade and not the city inside it, with word boundaries checked."""
+Every title and alias of the vocabulary is found in two passes over a post's text, one for
+partners and one for models and lessons: an Aho-Corasick automaton (pyahocorasick) of the
+lower-cased names each, leftmost-longest, so that "Code for Philly" is the brigade and not the
+city inside it, while "Presidential Innovation Fellows" is a partner and names a fellowship,
+with word boundaries checked."""
 
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ WEAK_PARAGRAPHS = 3
 """Paragraphs that must name it when some of them use only a weak name (`Tagger.weak`)."""
 MIN_NAME = 3
 """Shorter names (`UK`, `CfA` aside when listed as aliases) are too often something else."""
+_AUTOMATA = {"partners": "who", "models": "what", "lessons": "what"}
+"""Names are matched longest first within each group, never across: who took part, and what."""
 _PARAGRAPH = re.compile(r"\n\s*\n|</p>")
 _FOLD = str.maketrans("’‘", "''")
 
@@ -66,11 +70,12 @@ class Tagger:
                     self.names[_folded(name)] = term.key
                     if name != term.title and " " not in name.strip():
                         self.weak.add(_folded(name))
-        self.automaton = ahocorasick.Automaton()
+        self.automata = {kind: ahocorasick.Automaton() for kind in _AUTOMATA.values()}
         for name, key in self.names.items():
-            self.automaton.add_word(name, (len(name), key, name in self.weak))
-        if self.names:
-            self.automaton.make_automaton()
+            self.automata[_AUTOMATA[key[0]]].add_word(name, (len(name), key, name in self.weak))
+        self.automata = {group: a for group, a in self.automata.items() if len(a)}
+        for automaton in self.automata.values():
+            automaton.make_automaton()
         self.by_name = {**{term.id.casefold(): term.key for term in terms}, **self.names}
         """Legacy categories and tags are matched whole: by id, title or alias."""
         self.publishers = {_host(term.website): term.key for term in terms if term.website}
@@ -79,16 +84,15 @@ class Tagger:
     def named(self, text: str) -> dict[TermKey, bool]:
         """The terms whose names occur in `text` as whole words, each with whether a strong
         name (the title, or an alias of several words) names it."""
-        if not self.names:
-            return {}
         folded = _folded(text)
         found: dict[TermKey, bool] = {}
-        for end, (length, key, weak) in self.automaton.iter_long(folded):
-            start = end - length + 1
-            if (start == 0 or not folded[start - 1].isalnum()) and (
-                end + 1 == len(folded) or not folded[end + 1].isalnum()
-            ):
-                found[key] = found.get(key, False) or not weak
+        for automaton in self.automata.values():
+            for end, (length, key, weak) in automaton.iter_long(folded):
+                start = end - length + 1
+                if (start == 0 or not folded[start - 1].isalnum()) and (
+                    end + 1 == len(folded) or not folded[end + 1].isalnum()
+                ):
+                    found[key] = found.get(key, False) or not weak
         return found
 
     def tag(self, post: Post) -> list[Tag]:
