@@ -49,10 +49,25 @@ def test_what_the_post_is_about_is_tagged_and_what_it_names_once_is_mentioned():
     assert found["keep-it-simple"][:2] == (MENTIONED, "named once")
 
 
+def test_a_place_category_tags_the_partner_only_when_the_text_bears_it_out():
+    once = tags("title: A\ncategories: [Philadelphia, Brigade]", "Code for Philly met in Philadelphia.")
+    assert once["city-of-philadelphia"][:2] == (MENTIONED, "named once")
+    assert once["brigade"][:2] == (TAGGED, "category")  # a model's category is not a place
+    twice = tags("title: A\ncategories: [Philadelphia]", "Philly's city hall.\n\nThe city of Philadelphia.")
+    assert twice["city-of-philadelphia"][:2] == (TAGGED, "category")
+    assert tags("title: A\ncategories: [Philadelphia]", "Text.")["city-of-philadelphia"][:2] == (MENTIONED, "category")
+
+
 def test_the_longest_name_wins_and_names_are_whole_words():
     found = tags("title: A", "Code for Philly met. Philadelphians came. Philly.")
     assert set(found) == {"code-for-philly", "city-of-philadelphia"}  # "Philly" alone; not "Philadelphians"
     assert found["city-of-philadelphia"][0] == MENTIONED
+
+
+def test_a_partner_whose_name_holds_a_model_names_both():
+    terms = (*TERMS, Term("partners", "pif", "Presidential Innovation Fellows"))
+    found = Tagger(terms).tag(post("title: Presidential Innovation Fellows", "Text."))
+    assert {tag.key[1]: tag.reason for tag in found} == {"pif": "title", "fellowship": "title"}
 
 
 def test_front_matter_tags_and_untagged_takes_an_automatic_tag_back():

@@ -2,14 +2,19 @@
 
 A post is *tagged* with a term when it is about it: its front matter says so, one of its
 legacy categories or tags is the term's name or alias, or the text shows it (the name in the
-title, or in `TAG_PARAGRAPHS` paragraphs or more). It *mentions* a term that one paragraph
-names and nothing more. A post's `untagged:` front matter takes back what the text alone
+title, or in `TAG_PARAGRAPHS` paragraphs or more). A category that is only a partner's
+one-word alias, a place ("Chicago"), tags the post when its text names the partner too, in
+the title or in `TAG_PARAGRAPHS` paragraphs: a brigade's post filed under its city is not
+about the city's government. It *mentions* a term that one paragraph or such a category names
+and nothing more. A post's `untagged:` front matter takes back what the text alone
 would give it (README, "Lessons, partners and models"), and the partner whose website first
 published the post is its author, not its partner: it is mentioned, never tagged.
 
-Every title and alias of the vocabulary is found in one pass over a post's text: an
-Aho-Corasick automaton (pyahocorasick) of the lower-cased names, leftmost-longest, so that
-"Code for Philly" is the brigade and not the city inside it, with word boundaries checked."""
+Every title and alias of the vocabulary is found in two passes over a post's text, one for
+partners and one for models and lessons: an Aho-Corasick automaton (pyahocorasick) of the
+lower-cased names each, leftmost-longest, so that "Code for Philly" is the brigade and not the
+city inside it, while "Presidential Innovation Fellows" is a partner and names a fellowship,
+with word boundaries checked."""
 
 from __future__ import annotations
 
@@ -31,6 +36,8 @@ WEAK_PARAGRAPHS = 3
 """Paragraphs that must name it when some of them use only a weak name (`Tagger.weak`)."""
 MIN_NAME = 3
 """Shorter names (`UK`, `CfA` aside when listed as aliases) are too often something else."""
+_AUTOMATA = {"partners": "who", "models": "what", "lessons": "what"}
+"""Names are matched longest first within each group, never across: who took part, and what."""
 _PARAGRAPH = re.compile(r"\n\s*\n|</p>")
 _FOLD = str.maketrans("’‘", "''")
 
@@ -45,7 +52,8 @@ class Tag:
     passage: str
     """The first paragraph that names it, as plain text; the post's summary if none does."""
     reason: str
-    """Why: `front matter`, `category`, `title`, `named in N paragraphs`, `named once`."""
+    """Why: `front matter`, `category`, `title`, `named in N paragraphs`, `named once`; a mention
+    by `category` alone is a place category the text does not bear out."""
 
 
 class Tagger:
@@ -62,11 +70,12 @@ class Tagger:
                     self.names[_folded(name)] = term.key
                     if name != term.title and " " not in name.strip():
                         self.weak.add(_folded(name))
-        self.automaton = ahocorasick.Automaton()
+        self.automata = {kind: ahocorasick.Automaton() for kind in _AUTOMATA.values()}
         for name, key in self.names.items():
-            self.automaton.add_word(name, (len(name), key, name in self.weak))
-        if self.names:
-            self.automaton.make_automaton()
+            self.automata[_AUTOMATA[key[0]]].add_word(name, (len(name), key, name in self.weak))
+        self.automata = {group: a for group, a in self.automata.items() if len(a)}
+        for automaton in self.automata.values():
+            automaton.make_automaton()
         self.by_name = {**{term.id.casefold(): term.key for term in terms}, **self.names}
         """Legacy categories and tags are matched whole: by id, title or alias."""
         self.publishers = {_host(term.website): term.key for term in terms if term.website}
@@ -75,23 +84,28 @@ class Tagger:
     def named(self, text: str) -> dict[TermKey, bool]:
         """The terms whose names occur in `text` as whole words, each with whether a strong
         name (the title, or an alias of several words) names it."""
-        if not self.names:
-            return {}
         folded = _folded(text)
         found: dict[TermKey, bool] = {}
-        for end, (length, key, weak) in self.automaton.iter_long(folded):
-            start = end - length + 1
-            if (start == 0 or not folded[start - 1].isalnum()) and (
-                end + 1 == len(folded) or not folded[end + 1].isalnum()
-            ):
-                found[key] = found.get(key, False) or not weak
+        for automaton in self.automata.values():
+            for end, (length, key, weak) in automaton.iter_long(folded):
+                start = end - length + 1
+                if (start == 0 or not folded[start - 1].isalnum()) and (
+                    end + 1 == len(folded) or not folded[end + 1].isalnum()
+                ):
+                    found[key] = found.get(key, False) or not weak
         return found
 
     def tag(self, post: Post) -> list[Tag]:
         """The post's tags and mentions, sorted by term."""
         known = {term.key for term in self.terms}
         declared = {(kind, term_id) for kind in KINDS for term_id in getattr(post, kind)} & known
-        categories = {self.by_name[n.casefold()] for n in post.categories + post.tags if n.casefold() in self.by_name}
+        categories: dict[TermKey, bool] = {}
+        """Term -> whether the post is filed under it by more than a place: a partner's one-word
+        alias names where a post happened, not who took part."""
+        for name in post.categories + post.tags:
+            if key := self.by_name.get(name.casefold()):
+                place = key[0] == "partners" and _folded(name) in self.weak
+                categories[key] = categories.get(key, False) or not place
         in_title = set(self.named(post.title))
         paragraphs = [plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body)]
         passages: dict[TermKey, list[str]] = defaultdict(list)
@@ -104,7 +118,7 @@ class Tagger:
         publisher = self.publishers.get(_host(post.original_url))
         fallback = post.abstract(300)
         tags = []
-        for key in sorted(declared | categories | in_title | set(passages)):
+        for key in sorted(declared | set(categories) | in_title | set(passages)):
             found = passages.get(key, ())
             passage = plain_text(found[0], 400) if found else fallback
             if key in declared:
@@ -113,14 +127,16 @@ class Tagger:
                 continue
             elif key == publisher:  # on its own blog, an organisation is the author, not a partner
                 tags.append(Tag(key, MENTIONED, passage, "the publisher"))
-            elif key in categories:
+            elif key in categories and (categories[key] or key in in_title or len(found) >= TAG_PARAGRAPHS):
                 tags.append(Tag(key, TAGGED, passage, "category"))
             elif key in in_title:
                 tags.append(Tag(key, TAGGED, passage, "title"))
             elif strongly[key] >= TAG_PARAGRAPHS or len(found) >= WEAK_PARAGRAPHS:
                 tags.append(Tag(key, TAGGED, passage, f"named in {len(found)} paragraphs"))
-            else:
+            elif found:
                 tags.append(Tag(key, MENTIONED, passage, "named once"))
+            else:
+                tags.append(Tag(key, MENTIONED, passage, "category"))
         return tags
 
 
