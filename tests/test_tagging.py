@@ -84,6 +84,30 @@ def test_on_its_own_blog_the_publisher_is_mentioned_never_tagged():
     assert tags("title: Code for America news", "Text.")["code-for-america"][:2] == (TAGGED, "title")
 
 
+def test_a_former_address_of_the_publishers_website_is_its_blog_too():
+    terms = (
+        Term(
+            "partners",
+            "code-for-america",
+            "Code for America",
+            website="https://www.codeforamerica.org/",
+            former_websites=("http://50.16.221.90/cfa_wordpress/",),
+        ),
+    )
+    front = "title: Why I code for America\noriginal_url: http://50.16.221.90/cfa_wordpress/2010/11/01/a/"
+    found = Tagger(terms).tag(post(front, "Code for America grew.\n\nCode for America grew again."))
+    assert [(tag.relation, tag.reason) for tag in found] == [(MENTIONED, "the publisher")]
+
+
+def test_a_short_name_in_capitals_matches_only_as_written_and_only_mentions():
+    terms = (Term("partners", "district-of-columbia", "Government of the District of Columbia", aliases=("DC",)),)
+    tagger = Tagger(terms)
+    assert tagger.named("Fellows went to Washington, DC.") == {("partners", "district-of-columbia"): 0}
+    assert tagger.named("The dc current; a DCA flight; D.C.") == {}
+    found = tagger.tag(post("title: Data Camp DC\ncategories: [dc]", "In DC.\n\nDC again.\n\nDC once more."))
+    assert [(tag.relation, tag.reason) for tag in found] == [(MENTIONED, "named once")]
+
+
 def test_case_and_curly_apostrophes_do_not_hide_a_name():
     terms = (Term("partners", "mayors-office", "Mayor's Office"), Term("models", "fellowship", "Fellowship"))
     found = Tagger(terms).tag(post("title: A", "The MAYOR’S OFFICE.\n\nOur FELLOWſHIP ran."))

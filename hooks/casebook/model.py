@@ -278,6 +278,8 @@ class Term:
     country: str = field(compare=False, default="")
     region: str = field(compare=False, default="")
     website: str = field(compare=False, default="")
+    former_websites: tuple[str, ...] = field(compare=False, default=())
+    """Addresses its website once had: posts first published there are its own too."""
     sources: tuple[str, ...] = field(compare=False, default=())
     """The posts and case studies its description is written from (paths from the project root)."""
     line: int = field(compare=False, default=1)

@@ -35,7 +35,10 @@ TAG_PARAGRAPHS = 2
 WEAK_PARAGRAPHS = 3
 """Paragraphs that must name it when some of them use only a weak name (`Tagger.weak`)."""
 MIN_NAME = 3
-"""Shorter names (`UK`, `CfA` aside when listed as aliases) are too often something else."""
+"""Shorter names are too often something else, unless `_capitals`: `DC` as written, not `dc`."""
+SHORT, WEAK, STRONG = 0, 1, 2
+"""How surely a name names its term. A short name in capitals ("DC") is as often the place as
+the government, so it only ever mentions; a one-word alias is weak (`Tagger.weak`)."""
 _AUTOMATA = {"partners": "who", "models": "what", "lessons": "what"}
 """Names are matched longest first within each group, never across: who took part, and what."""
 _PARAGRAPH = re.compile(r"\n\s*\n|</p>")
@@ -64,35 +67,47 @@ class Tagger:
         self.names: dict[str, TermKey] = {}
         self.weak: set[str] = set()
         """One-word aliases ("Oakland", "Fellows"): as often a place or a common word as the term."""
+        self.exact: dict[str, str] = {}
+        """Short names in capitals ("DC"), by their folded form: they name the term only as written."""
         for term in terms:
             for name in (term.title, *term.aliases):
-                if len(name) >= MIN_NAME and _folded(name) not in self.names:
+                short = len(name) < MIN_NAME
+                if (not short or _capitals(name)) and _folded(name) not in self.names:
                     self.names[_folded(name)] = term.key
+                    if short:
+                        self.exact[_folded(name)] = name
                     if name != term.title and " " not in name.strip():
                         self.weak.add(_folded(name))
         self.automata = {kind: ahocorasick.Automaton() for kind in _AUTOMATA.values()}
         for name, key in self.names.items():
-            self.automata[_AUTOMATA[key[0]]].add_word(name, (len(name), key, name in self.weak))
+            strength = SHORT if name in self.exact else WEAK if name in self.weak else STRONG
+            self.automata[_AUTOMATA[key[0]]].add_word(name, (len(name), key, strength))
         self.automata = {group: a for group, a in self.automata.items() if len(a)}
         for automaton in self.automata.values():
             automaton.make_automaton()
         self.by_name = {**{term.id.casefold(): term.key for term in terms}, **self.names}
         """Legacy categories and tags are matched whole: by id, title or alias."""
-        self.publishers = {_host(term.website): term.key for term in terms if term.website}
-        """Partners by the host of their website: a post first published there is theirs."""
+        self.publishers = {
+            _host(url): term.key for term in terms for url in (term.website, *term.former_websites) if url
+        }
+        """Partners by the host of their website, present or former: a post first published there
+        is theirs (Code for America's blog once ran at an IP address and at `c4a.me`)."""
 
-    def named(self, text: str) -> dict[TermKey, bool]:
-        """The terms whose names occur in `text` as whole words, each with whether a strong
-        name (the title, or an alias of several words) names it."""
+    def named(self, text: str) -> dict[TermKey, int]:
+        """The terms whose names occur in `text` as whole words, each with the strongest name that
+        names it: `STRONG` (the title, or an alias of several words), `WEAK` or `SHORT`."""
         folded = _folded(text)
-        found: dict[TermKey, bool] = {}
+        found: dict[TermKey, int] = {}
         for automaton in self.automata.values():
-            for end, (length, key, weak) in automaton.iter_long(folded):
+            for end, (length, key, strength) in automaton.iter_long(folded):
                 start = end - length + 1
-                if (start == 0 or not folded[start - 1].isalnum()) and (
-                    end + 1 == len(folded) or not folded[end + 1].isalnum()
+                exact = self.exact.get(folded[start : end + 1])
+                if (
+                    (start == 0 or not folded[start - 1].isalnum())
+                    and (end + 1 == len(folded) or not folded[end + 1].isalnum())
+                    and (exact is None or text[start : end + 1] == exact)
                 ):
-                    found[key] = found.get(key, False) or not weak
+                    found[key] = max(found.get(key, SHORT), strength)
         return found
 
     def tag(self, post: Post) -> list[Tag]:
@@ -103,17 +118,22 @@ class Tagger:
         """Term -> whether the post is filed under it by more than a place: a partner's one-word
         alias names where a post happened, not who took part."""
         for name in post.categories + post.tags:
+            if self.exact.get(name.casefold(), name) != name:
+                continue  # "dc" is not "DC"
             if key := self.by_name.get(name.casefold()):
                 place = key[0] == "partners" and _folded(name) in self.weak
                 categories[key] = categories.get(key, False) or not place
-        in_title = set(self.named(post.title))
+        in_title = {key for key, strength in self.named(post.title).items() if strength > SHORT}
         paragraphs = [plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body)]
         passages: dict[TermKey, list[str]] = defaultdict(list)
         strongly: dict[TermKey, int] = defaultdict(int)
+        counted: dict[TermKey, int] = defaultdict(int)
+        """Paragraphs that name the term by more than a short name, which only mentions it."""
         for paragraph in paragraphs:
-            for key, strong in self.named(paragraph).items():
+            for key, strength in self.named(paragraph).items():
                 passages[key].append(paragraph)
-                strongly[key] += strong
+                strongly[key] += strength == STRONG
+                counted[key] += strength > SHORT
         untagged = set(post.untagged)
         publisher = self.publishers.get(_host(post.original_url))
         fallback = post.abstract(300)
@@ -127,11 +147,11 @@ class Tagger:
                 continue
             elif key == publisher:  # on its own blog, an organisation is the author, not a partner
                 tags.append(Tag(key, MENTIONED, passage, "the publisher"))
-            elif key in categories and (categories[key] or key in in_title or len(found) >= TAG_PARAGRAPHS):
+            elif key in categories and (categories[key] or key in in_title or counted[key] >= TAG_PARAGRAPHS):
                 tags.append(Tag(key, TAGGED, passage, "category"))
             elif key in in_title:
                 tags.append(Tag(key, TAGGED, passage, "title"))
-            elif strongly[key] >= TAG_PARAGRAPHS or len(found) >= WEAK_PARAGRAPHS:
+            elif strongly[key] >= TAG_PARAGRAPHS or counted[key] >= WEAK_PARAGRAPHS:
                 tags.append(Tag(key, TAGGED, passage, f"named in {len(found)} paragraphs"))
             elif found:
                 tags.append(Tag(key, MENTIONED, passage, "named once"))
@@ -143,6 +163,11 @@ class Tagger:
 def _host(url: str) -> str:
     """`https://www.codeforamerica.org/blog/x` -> `codeforamerica.org`; "" for no address."""
     return urlsplit(url).netloc.lower().removeprefix("www.") if url else ""
+
+
+def _capitals(name: str) -> bool:
+    """Whether a name too short to match in any case is an abbreviation in capitals ("DC")."""
+    return len(name) >= 2 and name.isalpha() and name.isupper()
 
 
 def _folded(text: str) -> str:

@@ -55,14 +55,17 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
             if (kind, item["id"]) in seen:
                 problems.append(problem(where, f"{kind} has the id '{item['id']}' twice", "give each term its own id"))
             seen.add((kind, item["id"]))
-            if item.get("website") and not is_web_url(item["website"]):
-                problems.append(
-                    problem(
-                        (kind, index, "website"),
-                        f"the website '{item['website']}' is not a web address",
-                        "write the full address, with no spaces, quotes or angle brackets",
+            addresses = [(("website",), item.get("website"))]
+            addresses += [(("former_websites", n), url) for n, url in enumerate(item.get("former_websites", ()))]
+            for field_path, url in addresses:
+                if url and not is_web_url(url):
+                    problems.append(
+                        problem(
+                            (kind, index, *field_path),
+                            f"the website '{url}' is not a web address",
+                            "write the full address, with no spaces, quotes or angle brackets",
+                        )
                     )
-                )
             for n, named in enumerate(item.get("sources", ())):
                 if not (root / named).is_file():
                     problems.append(
@@ -94,6 +97,7 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
                     country=item.get("country", ""),
                     region=item.get("region", ""),
                     website=item.get("website", ""),
+                    former_websites=tuple(item.get("former_websites", ())),
                     sources=tuple(item.get("sources", ())),
                     line=locate(node, where)[0],
                 )
