@@ -108,6 +108,15 @@ def test_a_short_name_in_capitals_matches_only_as_written_and_only_mentions():
     assert [(tag.relation, tag.reason) for tag in found] == [(MENTIONED, "named once")]
 
 
+def test_a_longer_name_in_capitals_matches_only_as_written_and_tags_as_any_name():
+    terms = (Term("partners", "good", "GOOD", aliases=("GOOD Magazine",)),)
+    tagger = Tagger(terms)
+    assert tagger.named("A good idea; Good news.") == {}
+    found = tagger.tag(post("title: With GOOD", "GOOD asked readers.\n\nGOOD printed the winners."))
+    assert [(tag.relation, tag.reason) for tag in found] == [(TAGGED, "title")]
+    assert tagger.tag(post("title: A good label", "A good label.\n\nA good design.")) == []
+
+
 def test_case_and_curly_apostrophes_do_not_hide_a_name():
     terms = (Term("partners", "mayors-office", "Mayor's Office"), Term("models", "fellowship", "Fellowship"))
     found = Tagger(terms).tag(post("title: A", "The MAYOR’S OFFICE.\n\nOur FELLOWſHIP ran."))

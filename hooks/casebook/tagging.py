@@ -35,7 +35,9 @@ TAG_PARAGRAPHS = 2
 WEAK_PARAGRAPHS = 3
 """Paragraphs that must name it when some of them use only a weak name (`Tagger.weak`)."""
 MIN_NAME = 3
-"""Shorter names are too often something else, unless `_capitals`: `DC` as written, not `dc`."""
+"""Shorter names are too often something else, unless in capitals (`_capitals`): `DC` as
+written, not `dc`. Any name in capitals matches only as written: GOOD, the magazine, is not
+"good"."""
 SHORT, WEAK, STRONG = 0, 1, 2
 """How surely a name names its term. A short name in capitals ("DC") is as often the place as
 the government, so it only ever mentions; a one-word alias is weak (`Tagger.weak`)."""
@@ -68,19 +70,24 @@ class Tagger:
         self.weak: set[str] = set()
         """One-word aliases ("Oakland", "Fellows"): as often a place or a common word as the term."""
         self.exact: dict[str, str] = {}
-        """Short names in capitals ("DC"), by their folded form: they name the term only as written."""
+        """Names in capitals ("DC", "GOOD", "TED"), by their folded form: they name the term only
+        as written, for "good" is a word and "DC" the magazine's name only in capitals."""
+        self.short: set[str] = set()
+        """Names shorter than `MIN_NAME` ("DC"): they only ever mention."""
         for term in terms:
             for name in (term.title, *term.aliases):
                 short = len(name) < MIN_NAME
                 if (not short or _capitals(name)) and _folded(name) not in self.names:
                     self.names[_folded(name)] = term.key
-                    if short:
+                    if _capitals(name):
                         self.exact[_folded(name)] = name
+                    if short:
+                        self.short.add(_folded(name))
                     if name != term.title and " " not in name.strip():
                         self.weak.add(_folded(name))
         self.automata = {kind: ahocorasick.Automaton() for kind in _AUTOMATA.values()}
         for name, key in self.names.items():
-            strength = SHORT if name in self.exact else WEAK if name in self.weak else STRONG
+            strength = SHORT if name in self.short else WEAK if name in self.weak else STRONG
             self.automata[_AUTOMATA[key[0]]].add_word(name, (len(name), key, strength))
         self.automata = {group: a for group, a in self.automata.items() if len(a)}
         for automaton in self.automata.values():
@@ -166,7 +173,7 @@ def _host(url: str) -> str:
 
 
 def _capitals(name: str) -> bool:
-    """Whether a name too short to match in any case is an abbreviation in capitals ("DC")."""
+    """Whether a name is written in capitals ("DC", "GOOD"), and so names its term only so."""
     return len(name) >= 2 and name.isalpha() and name.isupper()
 
 
