@@ -1,6 +1,7 @@
 """The vocabulary, tagging, the term index, term pages, the matrix and the JSON export."""
 
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
@@ -145,6 +146,18 @@ def test_overviews_matrix_and_post_terms(real_site):
     assert 'href="../partners/code-for-germany/"' in matrix and 'href="../models/brigade/"' in matrix
     post = (real_site / "blog/2023/09/a-vision-for-community-civic-technology/index.html").read_text()
     assert 'href="../../../../partners/code-for-boston/"' in post
+
+
+def test_the_partners_overview_lists_every_partner_by_kind_and_region_compactly(real_site):
+    partners = yaml.safe_load((ROOT / "taxonomy.yml").read_text())["partners"]
+    page = (real_site / "partners/index.html").read_text()
+    assert all(page.count(f'href="{p["id"]}/"') == 1 for p in partners)
+    assert len(page.encode()) < 300_000
+    governments = page[page.index('id="governments-and-public-agencies"') : page.index('id="civic-tech-organizations"')]
+    america = governments[governments.index('id="north-america"') : governments.index('id="oceania"')]
+    titles = [html.unescape(t) for t in re.findall(r"<li><a href=\"[^\"]+\">([^<]+)</a>, ", america)]
+    assert "City of Oakland" in titles and titles == sorted(titles, key=str.casefold)
+    assert "Rural Agricultural Development Authority" not in america  # Caribbean
 
 
 def test_open_data_export(real_site):

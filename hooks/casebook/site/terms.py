@@ -166,15 +166,21 @@ def _counts(evidence: tuple[Evidence, ...]) -> dict[str, int]:
 
 
 def _groups(terms: list[Term]) -> list[tuple[str, list[tuple[str, list[Term]]]]]:
-    """Partners by kind of organisation, then by region, each in the vocabulary's order;
-    lessons and models in one group."""
+    """Partners by kind of organisation, then by region, each by title (there are hundreds);
+    lessons and models in one group, in the vocabulary's order."""
     if not terms or terms[0].kind != "partners":
         return [("", [("", terms)])]
     order = list(ORG_KINDS)
     groups: dict[str, dict[str, list[Term]]] = {}
     for term in sorted(terms, key=lambda t: order.index(t.org_kind) if t.org_kind in order else len(order)):
         groups.setdefault(term.org_kind, {}).setdefault(term.region, []).append(term)
-    return [(ORG_KINDS.get(kind, kind), sorted(regions.items())) for kind, regions in groups.items()]
+    return [
+        (
+            ORG_KINDS.get(kind, kind),
+            [(region, sorted(ts, key=lambda t: t.title.casefold())) for region, ts in sorted(regions.items())],
+        )
+        for kind, regions in groups.items()
+    ]
 
 
 def _by_year(evidence) -> list[tuple[int, list[Evidence]]]:
