@@ -75,7 +75,7 @@ def test_a_short_post_is_tagged_with_a_model_one_paragraph_in_two_names():
     )  # a partner needs two paragraphs however short the post
 
 
-def test_the_vocabulary_knows_what_the_archive_calls_its_models():
+def test_the_vocabulary_knows_what_the_archive_calls_its_models_and_lessons():
     terms, problems = load_vocabulary(ROOT / "taxonomy.yml", ROOT / "taxonomy.schema.json", ROOT)
     tagger = Tagger(terms)
     for text, model in (
@@ -85,6 +85,31 @@ def test_the_vocabulary_knows_what_the_archive_calls_its_models():
         ("Austin has launched an Innovation Office.", "government-innovation-lab"),
     ):
         assert ("models", model) in tagger.named(text), text
+    assert problems == []
+    for text, lesson in (
+        ("Fellows did user research in City Hall.", "involve-users-and-multidisciplinary-people"),
+        ("Cities are pushing for procurement reform.", "procurement-is-a-barrier"),
+    ):
+        assert ("lessons", lesson) in tagger.named(text), text
+
+
+def test_a_lesson_is_found_by_its_cues_and_not_by_a_topic_word_alone():
+    terms = (Term("lessons", "involve-users", "Involve users", aliases=("Users",), cues=("user research",)),)
+    tagger = Tagger(terms)
+
+    def found(front, body):
+        return [(tag.relation, tag.reason) for tag in tagger.tag(post(front, body))]
+
+    assert found("title: A", "We did user research.") == [(MENTIONED, "named once")]
+    assert found("title: A", "User research first.\n\nThen more user research.") == [(TAGGED, "named in 2 paragraphs")]
+    assert found("title: A", "Users came.") == []  # a one-word alias names a topic
+    assert found("title: A\ncategories: [user research]", "Text.") == []  # a cue is not a category
+    assert found("title: A\ncategories: [Users]", "Text.") == [(TAGGED, "category")]
+
+
+def test_a_paragraph_repeated_word_for_word_counts_once():
+    body = "Code for Philly met.\n\nCode for Philly met.\n\nThey ate."
+    assert tags("title: A", body)["code-for-philly"][:2] == (MENTIONED, "named once")
 
 
 def test_the_longest_name_wins_and_names_are_whole_words():

@@ -3,10 +3,13 @@
 A post is *tagged* with a term when it is about it: its front matter says so, one of its
 legacy categories or tags is the term's name or alias, or the text shows it (the name in the
 title, or in `TAG_PARAGRAPHS` paragraphs or more; a model also in one paragraph of every
-`MODEL_SHARE`, for a short post). A category that names a partner ("Chicago", "South Bend")
+`MODEL_SHARE`, for a short post; a lesson also by its `cues`, phrases that are evidence for it).
+A paragraph repeated word for word counts once. A category that names a partner ("Chicago", "South Bend")
 tags the post only when its text names the partner too, in the title or in `TAG_PARAGRAPHS`
 paragraphs: a brigade's post filed under its city is not about the city's government. It
-*mentions* a term that one paragraph or such a category names and nothing more. A post's
+*mentions* a term that one paragraph or such a category names and nothing more; a lesson's
+one-word alias ("Procurement", "Diversity") names a topic, not the lesson, so a paragraph needs
+its title, an alias of several words or a cue to mention it. A post's
 `untagged:` front matter takes back what the text alone would give it (README, "Lessons,
 partners and models"), and the partner whose website first published the post is its author,
 not its partner: it is mentioned, never tagged.
@@ -83,8 +86,10 @@ class Tagger:
                         self.exact[_folded(name)] = name
                     if name != term.title and " " not in name.strip():
                         self.weak.add(_folded(name))
+        cues = {_folded(cue): term.key for term in terms for cue in term.cues}
+        """Evidence in the text, not names: a legacy category is never a cue."""
         self.automata = {kind: ahocorasick.Automaton() for kind in _AUTOMATA.values()}
-        for name, key in self.names.items():
+        for name, key in {**cues, **self.names}.items():
             strength = SHORT if name in self.exact else WEAK if name in self.weak else STRONG
             self.automata[_AUTOMATA[key[0]]].add_word(name, (len(name), key, strength))
         self.automata = {group: a for group, a in self.automata.items() if len(a)}
@@ -126,7 +131,9 @@ class Tagger:
             if key := self.by_name.get(name.casefold()):
                 categories.add(key)
         in_title = {key for key, strength in self.named(post.title).items() if strength > SHORT}
-        paragraphs = [text for p in _PARAGRAPH.split(post.body) if (text := plain_text(p, 10_000)).strip()]
+        texts = (plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body))
+        paragraphs = list(dict.fromkeys(text for text in texts if text.strip()))
+        """Each once: some imported posts hold their body twice."""
         passages: dict[TermKey, list[str]] = defaultdict(list)
         strongly: dict[TermKey, int] = defaultdict(int)
         counted: dict[TermKey, int] = defaultdict(int)
@@ -159,9 +166,9 @@ class Tagger:
                 tags.append(Tag(key, TAGGED, passage, f"named in {len(found)} paragraphs"))
             elif key[0] == "models" and counted[key] * MODEL_SHARE >= len(paragraphs):
                 tags.append(Tag(key, TAGGED, passage, f"named in {len(found)} of {len(paragraphs)} paragraphs"))
-            elif found:
+            elif found and (key[0] != "lessons" or strongly[key]):
                 tags.append(Tag(key, MENTIONED, passage, "named once"))
-            else:
+            elif key in categories:
                 tags.append(Tag(key, MENTIONED, passage, "category"))
         return tags
 
