@@ -9,6 +9,7 @@ import json
 from conftest import ROOT
 
 from casebook.content.posts import load_posts, parse_post
+from casebook.content.vocabulary import load_vocabulary
 from casebook.model import Term
 from casebook.tagging import MENTIONED, TAGGED, Tagger
 from casebook.tools.candidates import propose_terms
@@ -49,13 +50,66 @@ def test_what_the_post_is_about_is_tagged_and_what_it_names_once_is_mentioned():
     assert found["keep-it-simple"][:2] == (MENTIONED, "named once")
 
 
-def test_a_place_category_tags_the_partner_only_when_the_text_bears_it_out():
+def test_a_partner_category_tags_the_partner_only_when_the_text_bears_it_out():
     once = tags("title: A\ncategories: [Philadelphia, Brigade]", "Code for Philly met in Philadelphia.")
     assert once["city-of-philadelphia"][:2] == (MENTIONED, "named once")
     assert once["brigade"][:2] == (TAGGED, "category")  # a model's category is not a place
+    filed = tags("title: A\ncategories: [Code for Philly]", "Volunteers met.\n\nCode for Philly hosted.")
+    assert filed["code-for-philly"][:2] == (MENTIONED, "named once")  # a name of several words too
     twice = tags("title: A\ncategories: [Philadelphia]", "Philly's city hall.\n\nThe city of Philadelphia.")
     assert twice["city-of-philadelphia"][:2] == (TAGGED, "category")
     assert tags("title: A\ncategories: [Philadelphia]", "Text.")["city-of-philadelphia"][:2] == (MENTIONED, "category")
+
+
+def test_a_short_post_is_tagged_with_a_model_one_paragraph_in_two_names():
+    body = "Code for Philly met.\n\nThe fellows coded.\n\nThey ate.\n\nThey left."
+    assert tags("title: A", body.replace("They ate.", "Fellows ate."))["fellowship"][:2] == (
+        TAGGED,
+        "named in 2 of 4 paragraphs",
+    )
+    assert tags("title: A", body)["fellowship"][:2] == (MENTIONED, "named once")  # one in four
+    assert tags("title: A", body)["code-for-philly"][:2] == (MENTIONED, "named once")
+    assert tags("title: A", "Code for Philly met.\n\nThey ate.")["code-for-philly"][:2] == (
+        MENTIONED,
+        "named once",
+    )  # a partner needs two paragraphs however short the post
+
+
+def test_the_vocabulary_knows_what_the_archive_calls_its_models_and_lessons():
+    terms, problems = load_vocabulary(ROOT / "taxonomy.yml", ROOT / "taxonomy.schema.json", ROOT)
+    tagger = Tagger(terms)
+    for text, model in (
+        ("The city announced the contest.", "challenge-prizes"),
+        ("Making government data more accessible.", "open-data"),
+        ("The city's new data portal.", "open-data"),
+        ("Austin has launched an Innovation Office.", "government-innovation-lab"),
+    ):
+        assert ("models", model) in tagger.named(text), text
+    assert problems == []
+    for text, lesson in (
+        ("Fellows did user research in City Hall.", "involve-users-and-multidisciplinary-people"),
+        ("Cities are pushing for procurement reform.", "procurement-is-a-barrier"),
+    ):
+        assert ("lessons", lesson) in tagger.named(text), text
+
+
+def test_a_lesson_is_found_by_its_cues_and_not_by_a_topic_word_alone():
+    terms = (Term("lessons", "involve-users", "Involve users", aliases=("Users",), cues=("user research",)),)
+    tagger = Tagger(terms)
+
+    def found(front, body):
+        return [(tag.relation, tag.reason) for tag in tagger.tag(post(front, body))]
+
+    assert found("title: A", "We did user research.") == [(MENTIONED, "named once")]
+    assert found("title: A", "User research first.\n\nThen more user research.") == [(TAGGED, "named in 2 paragraphs")]
+    assert found("title: A", "Users came.") == []  # a one-word alias names a topic
+    assert found("title: A\ncategories: [user research]", "Text.") == []  # a cue is not a category
+    assert found("title: A\ncategories: [Users]", "Text.") == [(TAGGED, "category")]
+
+
+def test_a_paragraph_repeated_word_for_word_counts_once():
+    body = "Code for Philly met.\n\nCode for Philly met.\n\nThey ate."
+    assert tags("title: A", body)["code-for-philly"][:2] == (MENTIONED, "named once")
 
 
 def test_the_longest_name_wins_and_names_are_whole_words():

@@ -274,6 +274,9 @@ class Term:
     title: str = field(compare=False)
     description: str = field(compare=False, default="")
     aliases: tuple[str, ...] = field(compare=False, default=())
+    cues: tuple[str, ...] = field(compare=False, default=())
+    """Phrases that are evidence for a lesson without being its name ("user research"): they
+    count in a post's text like a name, never as a legacy category."""
     org_kind: str = field(compare=False, default="")
     country: str = field(compare=False, default="")
     region: str = field(compare=False, default="")

@@ -2,13 +2,17 @@
 
 A post is *tagged* with a term when it is about it: its front matter says so, one of its
 legacy categories or tags is the term's name or alias, or the text shows it (the name in the
-title, or in `TAG_PARAGRAPHS` paragraphs or more). A category that is only a partner's
-one-word alias, a place ("Chicago"), tags the post when its text names the partner too, in
-the title or in `TAG_PARAGRAPHS` paragraphs: a brigade's post filed under its city is not
-about the city's government. It *mentions* a term that one paragraph or such a category names
-and nothing more. A post's `untagged:` front matter takes back what the text alone
-would give it (README, "Lessons, partners and models"), and the partner whose website first
-published the post is its author, not its partner: it is mentioned, never tagged.
+title, or in `TAG_PARAGRAPHS` paragraphs or more; a model also in one paragraph of every
+`MODEL_SHARE`, for a short post; a lesson also by its `cues`, phrases that are evidence for it).
+A paragraph repeated word for word counts once. A category that names a partner ("Chicago", "South Bend")
+tags the post only when its text names the partner too, in the title or in `TAG_PARAGRAPHS`
+paragraphs: a brigade's post filed under its city is not about the city's government. It
+*mentions* a term that one paragraph or such a category names and nothing more; a lesson's
+one-word alias ("Procurement", "Diversity") names a topic, not the lesson, so a paragraph needs
+its title, an alias of several words or a cue to mention it. A post's
+`untagged:` front matter takes back what the text alone would give it (README, "Lessons,
+partners and models"), and the partner whose website first published the post is its author,
+not its partner: it is mentioned, never tagged.
 
 Every title and alias of the vocabulary is found in two passes over a post's text, one for
 partners and one for models and lessons: an Aho-Corasick automaton (pyahocorasick) of the
@@ -34,6 +38,10 @@ TAG_PARAGRAPHS = 2
 """Paragraphs that must name a term by a strong name for the text alone to tag a post with it."""
 WEAK_PARAGRAPHS = 3
 """Paragraphs that must name it when some of them use only a weak name (`Tagger.weak`)."""
+MODEL_SHARE = 2
+"""A model named in one paragraph of every `MODEL_SHARE` tags a post however few its paragraphs:
+a short post about a hackathon says "hackathon" in one paragraph of two, not in three. Not for
+partners, which short posts name in passing as venues, employers and places."""
 MIN_NAME = 3
 """Shorter names are too often something else, unless in capitals (`_capitals`): `DC` as
 written, not `dc`. Any name in capitals matches only as written: GOOD, the magazine, is not
@@ -85,8 +93,10 @@ class Tagger:
                         self.short.add(_folded(name))
                     if name != term.title and " " not in name.strip():
                         self.weak.add(_folded(name))
+        cues = {_folded(cue): term.key for term in terms for cue in term.cues}
+        """Evidence in the text, not names: a legacy category is never a cue."""
         self.automata = {kind: ahocorasick.Automaton() for kind in _AUTOMATA.values()}
-        for name, key in self.names.items():
+        for name, key in {**cues, **self.names}.items():
             strength = SHORT if name in self.short else WEAK if name in self.weak else STRONG
             self.automata[_AUTOMATA[key[0]]].add_word(name, (len(name), key, strength))
         self.automata = {group: a for group, a in self.automata.items() if len(a)}
@@ -121,17 +131,16 @@ class Tagger:
         """The post's tags and mentions, sorted by term."""
         known = {term.key for term in self.terms}
         declared = {(kind, term_id) for kind in KINDS for term_id in getattr(post, kind)} & known
-        categories: dict[TermKey, bool] = {}
-        """Term -> whether the post is filed under it by more than a place: a partner's one-word
-        alias names where a post happened, not who took part."""
+        categories = set()
         for name in post.categories + post.tags:
             if self.exact.get(name.casefold(), name) != name:
                 continue  # "dc" is not "DC"
             if key := self.by_name.get(name.casefold()):
-                place = key[0] == "partners" and _folded(name) in self.weak
-                categories[key] = categories.get(key, False) or not place
+                categories.add(key)
         in_title = {key for key, strength in self.named(post.title).items() if strength > SHORT}
-        paragraphs = [plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body)]
+        texts = (plain_text(p, 10_000) for p in _PARAGRAPH.split(post.body))
+        paragraphs = list(dict.fromkeys(text for text in texts if text.strip()))
+        """Each once: some imported posts hold their body twice."""
         passages: dict[TermKey, list[str]] = defaultdict(list)
         strongly: dict[TermKey, int] = defaultdict(int)
         counted: dict[TermKey, int] = defaultdict(int)
@@ -145,7 +154,7 @@ class Tagger:
         publisher = self.publishers.get(_host(post.original_url))
         fallback = post.abstract(300)
         tags = []
-        for key in sorted(declared | set(categories) | in_title | set(passages)):
+        for key in sorted(declared | categories | in_title | set(passages)):
             found = passages.get(key, ())
             passage = plain_text(found[0], 400) if found else fallback
             if key in declared:
@@ -154,15 +163,19 @@ class Tagger:
                 continue
             elif key == publisher:  # on its own blog, an organisation is the author, not a partner
                 tags.append(Tag(key, MENTIONED, passage, "the publisher"))
-            elif key in categories and (categories[key] or key in in_title or counted[key] >= TAG_PARAGRAPHS):
+            elif key in categories and (key[0] != "partners" or key in in_title or counted[key] >= TAG_PARAGRAPHS):
+                # a partner's category says where the post happened or whose news it is ("Oakland",
+                # "South Bend"), not who took part: only the text can say that
                 tags.append(Tag(key, TAGGED, passage, "category"))
             elif key in in_title:
                 tags.append(Tag(key, TAGGED, passage, "title"))
             elif strongly[key] >= TAG_PARAGRAPHS or counted[key] >= WEAK_PARAGRAPHS:
                 tags.append(Tag(key, TAGGED, passage, f"named in {len(found)} paragraphs"))
-            elif found:
+            elif key[0] == "models" and counted[key] * MODEL_SHARE >= len(paragraphs):
+                tags.append(Tag(key, TAGGED, passage, f"named in {len(found)} of {len(paragraphs)} paragraphs"))
+            elif found and (key[0] != "lessons" or strongly[key]):
                 tags.append(Tag(key, MENTIONED, passage, "named once"))
-            else:
+            elif key in categories:
                 tags.append(Tag(key, MENTIONED, passage, "category"))
         return tags
 

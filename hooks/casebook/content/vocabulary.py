@@ -75,17 +75,21 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
                             "name a post or case study by its path, e.g. posts/2012-10-03-race-for-reuse.md",
                         )
                     )
-            for n, alias in enumerate(item.get("aliases", ())):
-                # One name whichever way its accents are typed (é as one character or two).
-                owner = aliases.setdefault(unicodedata.normalize("NFC", alias).casefold(), (kind, item["id"]))
-                if owner != (kind, item["id"]):
-                    problems.append(
-                        problem(
-                            (kind, index, "aliases", n),
-                            f"the alias '{alias}' also belongs to {owner[0]} '{owner[1]}'",
-                            "an alias names one term only",
+            for field_name, word, hint in (
+                ("aliases", "alias", "an alias names one term only"),
+                ("cues", "cue", "a phrase is the cue or alias of one term only"),
+            ):
+                for n, alias in enumerate(item.get(field_name, ())):
+                    # One name whichever way its accents are typed (é as one character or two).
+                    owner = aliases.setdefault(unicodedata.normalize("NFC", alias).casefold(), (kind, item["id"]))
+                    if owner != (kind, item["id"]):
+                        problems.append(
+                            problem(
+                                (kind, index, field_name, n),
+                                f"the {word} '{alias}' also belongs to {owner[0]} '{owner[1]}'",
+                                hint,
+                            )
                         )
-                    )
             terms.append(
                 Term(
                     kind=kind,
@@ -93,6 +97,7 @@ def load_vocabulary(path: Path, schema_path: Path, root: Path) -> tuple[tuple[Te
                     title=item["title"],
                     description=item["description"],
                     aliases=tuple(unicodedata.normalize("NFC", alias) for alias in item.get("aliases", ())),
+                    cues=tuple(unicodedata.normalize("NFC", cue) for cue in item.get("cues", ())),
                     org_kind=item.get("kind", ""),
                     country=item.get("country", ""),
                     region=item.get("region", ""),
