@@ -19,7 +19,7 @@ import os
 import pickle
 import shutil
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib.metadata import distributions
 from pathlib import Path
 
@@ -131,6 +131,10 @@ def page_key(build_stamp: str, facts: Iterable, markdown: str) -> str:
     return digest(json.dumps([build_stamp, list(facts), markdown], default=repr).encode())
 
 
+class CacheChanged(Exception):
+    """An entry of the build cache changed while a build was using it."""
+
+
 class PageCache:
     """The built pages of earlier builds of a project, one file per key; `keep` marks the
     entries the present build uses, and `prune` removes the others after it succeeds."""
@@ -199,12 +203,23 @@ class BuildCache:
         return digest(repr([self.code, project_digest(self.root, site_dir, outside), settings, found]).encode())
 
     def look_up(self, src_uri: str, facts: Iterable, markdown: str) -> CachedPage | None:
+        """The page saved under the key of these facts, checked, without its HTML, which
+        `html` reads again when the page is rendered: held from the conversion of the first
+        page to the rendering of the last, the HTML of 10,000 pages would take 900 MB."""
         key = self.keys[src_uri] = page_key(self.stamp, facts, markdown)
-        found = self.hits[src_uri] = self.pages.get(key)
-        if found is None:
-            del self.hits[src_uri]
+        found = self.pages.get(key)
+        if found is not None:
+            found = self.hits[src_uri] = replace(found, html="")
         self._warnings_before = self.warnings.count
         return found
+
+    def html(self, src_uri: str) -> str:
+        """The HTML of a page `look_up` found; raises CacheChanged when its entry has gone or
+        changed since (another build into the same site folder)."""
+        found = self.pages.get(self.keys[src_uri])
+        if found is None:
+            raise CacheChanged(f"the build cache's entry for {src_uri} changed during the build: build again")
+        return found.html
 
     def converted(self, src_uri: str, learnt: CachedPage) -> None:
         """A page converted afresh, with what MkDocs learnt from it (`learnt.html` is empty)."""
