@@ -24,7 +24,7 @@ from mkdocs.utils.meta import get_data
 # MkDocs puts this folder on sys.path only while it executes this file: import the package now.
 import casebook
 from casebook.preview.forked import ForkedWork
-from casebook.preview.pagecache import BuildCache, CachedPage, code_stamp, read_site, save_site
+from casebook.preview.pagecache import BuildCache, CacheChanged, CachedPage, code_stamp, read_site, save_site
 from casebook.preview.plan import config_text, nav_paths, theme_stamp
 from casebook.preview.session import Build
 from casebook.preview.store import store_folder
@@ -115,7 +115,7 @@ class Hooks:
         _populate_page(file.page, config, files)
         page, cache, uri = file.page, self.build.cache, file.src_uri
         links = {target.src_uri: anchors for target, anchors in (page.links_to_anchors or {}).items()}
-        return {
+        converted = {
             "meta": page.meta,
             "content": page.content,
             "toc": page.toc,
@@ -126,6 +126,10 @@ class Hooks:
             "hit": cache.hits.get(uri),
             "fresh": cache.fresh.get(uri),
         }
+        # The copy renders nothing: once handed over, the page's HTML and Markdown are freed.
+        page.content = page.markdown = None
+        file.content_string = ""
+        return converted
 
     @event_priority(-100)  # after every other handler: the Markdown as it will be converted
     def on_page_markdown(self, markdown, page, config, files):
@@ -213,13 +217,31 @@ class Hooks:
     def on_page_context(self, context, page, config, nav):
         """A generated page's "edit this page" link opens the source it was made from. Under
         `mkdocs serve`, the home page and the pages made from a faulty source show its problems
-        (overrides/partials/casebook-problems.html)."""
+        (overrides/partials/casebook-problems.html). Before the first page is rendered, MkDocs
+        has written every file that is not a page: the content of those generated in memory is
+        freed (at 10,000 posts, 150 MB of citations, exports and feeds that the build would
+        otherwise hold to its end, beside the search indexer). A page from the cache gets its
+        HTML now, not when it was "converted" (`BuildCache.look_up`)."""
+        for file in self.build.written_files:
+            file.content_string = ""
+        self.build.written_files = []
+        cache = self.build.cache
+        if cache is not None and page.file.src_uri in cache.hits:  # its HTML, read again only now
+            try:
+                page.content = cache.html(page.file.src_uri)
+            except CacheChanged as error:
+                raise PluginError(str(error)) from None
         if page.meta.get("casebook") is not None:
             page.edit_url = page.meta["casebook"].get("edit") or None
         context["casebook_problems"] = self.build.problems_on(page.file.src_uri, page.is_homepage)
         return context
 
     def on_env(self, env, config, files):
+        self.build.written_files = [
+            file
+            for file in files
+            if file.generated_by is not None and file.abs_src_path is None and not file.is_documentation_page()
+        ]
         env.bytecode_cache = self.session.templates
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({CACHED_TEMPLATE: "{{ page.content }}"})])
         if not self.session.serving and not self.session.dirty:
@@ -228,9 +250,12 @@ class Hooks:
 
     @event_priority(100)  # first: the page as the theme rendered it, which the cache keeps
     def on_post_page(self, output, page, config):
+        """Keep the page as rendered in the cache, index it, and free its HTML: nothing after
+        its own template reads it (the sitemap and the feeds are made from the pipeline)."""
         if self.build.cache is not None:
             self.build.cache.rendered(page.file.src_uri, output)
         self.build.index_page(page.file.dest_uri, output)
+        page.content = None
         return output
 
     def on_post_build(self, config):

@@ -23,10 +23,12 @@ from ..model import CaseStudy, Post, Problem, Term
 from ..pipeline import Sources
 from ..tagging import Tag, Tagger
 
+DIGEST_SIZE = 16
+
 
 def digest(data: bytes) -> str:
     """A short hex digest of `data`: equal digests mean equal bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
 
 
 def file_digest(path: Path) -> str | None:

@@ -44,6 +44,9 @@ class Build:
     """The generated site came from the cache: its pages most likely will too."""
     forked: ForkedWork | None = None
     """The pages converted on another core by a forked copy of the build."""
+    written_files: list = field(default_factory=list)
+    """Files generated in memory that are not pages, which MkDocs writes before the first
+    page is rendered: their content is freed then."""
     problem_pages: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
     """Under `mkdocs serve`, each page made from a source with problems, by `src_uri`, with them."""
 
