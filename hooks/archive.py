@@ -152,13 +152,16 @@ class Hooks:
         taken = frozenset(file.url for file in files.documentation_pages())
         existing = frozenset(file.dest_uri for file in files)
         sources, settings, cache = self.session.sources, self.build.settings, self.build.cache
+        reuse = self.session.reuse(settings, config.theme.dirs, config.theme.custom_dir)
         key = cache and cache.site_key(
             settings, self.build.site_dir, sorted(docs.items()), sorted(taken), sorted(existing)
         )
         site = key and read_site(cache.store, key)
         self.build.site_reused = bool(site)
         if not site:
-            site = casebook.build_site(settings, env, taken, docs_files=docs, existing_files=existing, sources=sources)
+            site = casebook.build_site(
+                settings, env, taken, docs_files=docs, existing_files=existing, sources=sources, reuse=reuse
+            )
             if key:
                 save_site(cache.store, key, site)
         return site

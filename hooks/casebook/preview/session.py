@@ -17,10 +17,11 @@ from ..pipeline import Sources
 from ..publish.search import PreviewIndexer, SearchFailed, SearchIndex, SearchIndexer, index_site
 from ..settings import Settings
 from ..site.outputs import SEARCH_OUTPUT, Output
+from ..site.reuse import Reuse, make_anew
 from .forked import ForkedWork
-from .memo import SourceMemo, TemplateMemo, digest
+from .memo import OutputMemo, SourceMemo, TemplateMemo, digest
 from .pagecache import BuildCache, save_index, saved_index
-from .plan import CODE_STAMP, Outputs, apply_plan, file_signature, plan_rebuild
+from .plan import CODE_STAMP, Outputs, apply_plan, file_signature, plan_rebuild, theme_stamp
 from .store import GeneratedStore, mark_store, prune_stores, store_folder
 
 
@@ -103,6 +104,7 @@ class ServeSession:
         self.dirty = dirty
         self.sources = SourceMemo() if self.serving else Sources()
         self.templates = TemplateMemo() if self.serving else None
+        self.outputs = OutputMemo() if self.serving else None
         self.store: GeneratedStore | None = None
         self.preview_index: PreviewIndexer | None = None
         """Under `mkdocs serve`, the search indexing beside the preview, made by the first build."""
@@ -128,6 +130,14 @@ class ServeSession:
             for uri, output in outputs.items()
             if output.source in by_source and uri.endswith(".md")
         }
+
+    def reuse(self, settings: Settings, theme_dirs: list[str], custom_dir: str | None) -> Reuse:
+        """How a build of this session reuses the pages and checks of the one before
+        (`site/reuse.py`): under `mkdocs serve`, while the settings and the theme's files
+        (`theme_stamp`) are the same; otherwise never."""
+        if self.outputs is None:
+            return make_anew
+        return self.outputs.start([settings, theme_stamp(theme_dirs, custom_dir)])
 
     def forget_outputs(self, build: Build) -> None:
         """After a clean build: the next dirty build into its folder cannot trust what it remembers."""

@@ -17,6 +17,7 @@ from .citation import citation_record, load_styles
 from .entries import citation, edit_url, entry_meta, search_record
 from .feeds import render_feeds
 from .outputs import DRAFT, FILE, NAV, UNLISTED, Output
+from .reuse import Reuse, fingerprint, frozen, make_anew
 from .sources import LinkTargets, link_sources, link_targets
 from .templates import Render, renderer
 from .terms import render_terms
@@ -32,65 +33,86 @@ ENTRY_KINDS = {"post": "Post", "page": "Page"}
 """What search results call each kind of post."""
 
 
-def render_site(archive: Archive, env, settings: Settings) -> list[tuple[str, Output]]:
+def render_site(archive: Archive, env, settings: Settings, reuse: Reuse = make_anew) -> list[tuple[str, Output]]:
     """Every generated page and file of one build, as (`src_uri`, output) in the order
-    rendered; two may claim one path (`outputs.check_outputs` decides)."""
-    render = renderer(env, settings)
+    rendered; two may claim one path (`outputs.check_outputs` decides). `reuse` gives back
+    what an earlier build made from the same inputs with the same `settings` and templates."""
+    render = renderer(env, settings, reuse)
     organizations = frozenset(t.title for t in archive.terms if t.kind == "partners")
-    feeds = render_feeds(archive, settings.site_url, settings.site_name)
+    feeds = render_feeds(archive, settings.site_url, settings.site_name, reuse)
     print_links = render(
         "print-links.css.html", PRINT_LINKS_CSS, prefix=json.dumps(settings.site_url, ensure_ascii=False)
     )
     return [
-        *render_posts(archive, render, settings, organizations),
+        *render_posts(archive, render, settings, organizations, reuse),
         *render_blog(archive, render, settings),
         *render_case_studies(archive, render, settings, organizations),
         (HOME, render_home(archive, render, settings)),
-        *render_terms(archive, render, settings),
+        *render_terms(archive, render, settings, reuse),
         *render_redirects(archive, render),
         *((path, Output(text)) for path, text in feeds.items()),
         (PRINT_LINKS_CSS, Output(print_links)),
     ]
 
 
-def render_posts(archive: Archive, render: Render, settings: Settings, organizations) -> list[tuple[str, Output]]:
+def render_posts(
+    archive: Archive, render: Render, settings: Settings, organizations, reuse: Reuse = make_anew
+) -> list[tuple[str, Output]]:
     """Each post's page (legacy pages in the navigation, drafts for `mkdocs serve` only), and
     its citation downloads. Posts are cited more briefly than case studies: downloads and
     tags, no CSL formatting, which costs milliseconds per entry (README: "Citing, printing
-    and PDFs")."""
+    and PDFs"). A post's outputs are made again only when the post, its line numbers, its
+    neighbours, terms or related entries, the partners' names or the link targets changed."""
     outputs = []
     newer_older = _pagers(archive.posts)
     targets = link_targets(archive)
+    shared = fingerprint(sorted(organizations), targets)
     for post in archive.posts + archive.pages + archive.drafts:
-        cite = None
-        if post.kind == "post":
-            cite, files = citation(post, citation_record(post, settings, organizations))
-            outputs += files.items()
         terms = _terms_of(archive, post.src_uri)
-        text = render(
-            "post.md",
-            post.src_uri,
-            post=post,
-            body=link_sources(post.body, post.source, post.src_uri, targets),
-            meta=entry_meta(post, organizations, settings, cite, _image_url(post, targets, settings))
-            | {"search": search_record(ENTRY_KINDS[post.kind], post.date, terms)},
-            cite=cite,
-            pager=newer_older.get(post.source),
-            terms=terms,
-            related=_related(archive, post.src_uri),
-        )
-        place = DRAFT if post.draft else UNLISTED if post.kind == "post" else NAV
-        outputs.append((post.src_uri, Output(text, place, post.source, post.lines.get("slug"))))
-        for file in post.files:
-            copy = str(settings.root / file)
-            outputs.append((targets.files[file], Output("", DRAFT if post.draft else FILE, file, copy=copy)))
+        pager, related = newer_older.get(post.source), _related(archive, post.src_uri)
+        key = ("post", post, tuple(sorted(post.lines.items())), pager, frozen(terms), tuple(related), shared)
+
+        def make(post=post, terms=terms, pager=pager, related=related) -> tuple[tuple[str, Output], ...]:
+            return tuple(render_post(post, render, settings, organizations, targets, terms, pager, related))
+
+        outputs += reuse(key, make)
+    return outputs
+
+
+def render_post(
+    post: Post, render: Render, settings: Settings, organizations, targets: LinkTargets, terms, pager, related
+) -> list[tuple[str, Output]]:
+    """One post's page, its citation downloads and the files beside it."""
+    outputs = []
+    cite = None
+    if post.kind == "post":
+        cite, files = citation(post, citation_record(post, settings, organizations))
+        outputs += files.items()
+    text = render(
+        "post.md",
+        post.src_uri,
+        post=post,
+        body=link_sources(post.body, post.source, post.src_uri, targets),
+        meta=entry_meta(post, organizations, settings, cite, _image_url(post, targets, settings))
+        | {"search": search_record(ENTRY_KINDS[post.kind], post.date, terms)},
+        cite=cite,
+        pager=pager,
+        terms=terms,
+        related=related,
+    )
+    place = DRAFT if post.draft else UNLISTED if post.kind == "post" else NAV
+    outputs.append((post.src_uri, Output(text, place, post.source, post.lines.get("slug"))))
+    for file in post.files:
+        copy = str(settings.root / file)
+        outputs.append((targets.files[file], Output("", DRAFT if post.draft else FILE, file, copy=copy)))
     return outputs
 
 
 def render_blog(archive: Archive, render: Render, settings: Settings) -> list[tuple[str, Output]]:
     """The blog's index, `posts_per_page` posts a page (the first in the navigation), and a
-    page per year."""
+    page per year; each links to every year, with its number of posts."""
     outputs = []
+    years = [(year, len(year_posts)) for year, year_posts in archive.years]
     size = settings.posts_per_page
     chunks = [archive.posts[start : start + size] for start in range(0, len(archive.posts), size)] or [()]
     for number, page_posts in enumerate(chunks, start=1):
@@ -101,12 +123,12 @@ def render_blog(archive: Archive, render: Render, settings: Settings) -> list[tu
             posts=page_posts,
             number=number,
             pages=pager_window(number, len(chunks)),
-            years=archive.years,
+            years=years,
         )
         outputs.append((src_uri, Output(text, NAV if number == 1 else UNLISTED)))
     for year, year_posts in archive.years:
         src_uri = f"blog/{year}/index.md"
-        text = render("year.md", src_uri, year=year, posts=year_posts, years=archive.years)
+        text = render("year.md", src_uri, year=year, posts=year_posts, years=years)
         outputs.append((src_uri, Output(text, UNLISTED)))
     return outputs
 

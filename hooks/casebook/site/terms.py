@@ -14,6 +14,7 @@ from ..urls import src_uri_to_url
 from .entries import edit_url, search_record
 from .feeds import feed_paths
 from .outputs import NAV, UNLISTED, Output
+from .reuse import Reuse, make_anew
 from .templates import Render
 
 MATRIX = "matrix.md"
@@ -35,8 +36,11 @@ ORG_KINDS = {
 KIND_TITLES = {"lessons": "Lessons", "partners": "Partners", "models": "Models of collaboration"}
 
 
-def render_terms(archive: Archive, render: Render, settings: Settings) -> list[tuple[str, Output]]:
-    """A page per term, an overview per kind, the matrix, and the open-data JSON files."""
+def render_terms(
+    archive: Archive, render: Render, settings: Settings, reuse: Reuse = make_anew
+) -> list[tuple[str, Output]]:
+    """A page per term, an overview per kind, the matrix, and the open-data JSON files, these
+    made again only when `reuse` has none for the same terms and evidence."""
     terms = archive.term_by_key
     vocabulary_file = source_name(settings.taxonomy_file, settings.root)
     vocabulary = edit_url(settings, vocabulary_file)
@@ -91,8 +95,14 @@ def render_terms(archive: Archive, render: Render, settings: Settings) -> list[t
         ],
     )
     outputs.append((MATRIX, Output(text, NAV)))
+    carried = tuple(archive.evidence.get(term.key, ()) for term in archive.terms)
+    return outputs + reuse(("exports", archive.terms, carried), lambda: _exports(archive))
+
+
+def _exports(archive: Archive) -> list[tuple[str, Output]]:
+    """The open-data JSON files: every term with its entries, all together and by kind."""
     export = {kind: [_term_record(t, archive) for t in archive.terms if t.kind == kind] for kind in KINDS}
-    outputs.append(("api/terms.json", Output(_json(export))))
+    outputs = [("api/terms.json", Output(_json(export)))]
     for kind in KINDS:
         outputs.append((f"api/{kind}.json", Output(_json(export[kind]))))
     return outputs
