@@ -115,7 +115,7 @@ def check_source_links(
     that neither the site (`site`'s outputs, `existing_files` of docs/ and the theme) nor the
     sources have; to an old address. A post's are found again only when `reuse` has none for
     the post, its lines, the link targets and the files."""
-    targets, files = link_targets(archive), site.outputs.keys() | existing_files
+    targets, files = link_targets(archive, reuse), site.outputs.keys() | existing_files
     shared = fingerprint(targets, sorted(files), sorted(taken_urls))
     problems, notes = [], []
     for post in archive.posts + archive.pages + archive.drafts:

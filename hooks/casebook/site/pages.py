@@ -39,14 +39,15 @@ def render_site(archive: Archive, env, settings: Settings, reuse: Reuse = make_a
     what an earlier build made from the same inputs with the same `settings` and templates."""
     render = renderer(env, settings, reuse)
     organizations = frozenset(t.title for t in archive.terms if t.kind == "partners")
+    targets = link_targets(archive, reuse)
     feeds = render_feeds(archive, settings.site_url, settings.site_name, reuse)
     print_links = render(
         "print-links.css.html", PRINT_LINKS_CSS, prefix=json.dumps(settings.site_url, ensure_ascii=False)
     )
     return [
-        *render_posts(archive, render, settings, organizations, reuse),
+        *render_posts(archive, render, settings, organizations, targets, reuse),
         *render_blog(archive, render, settings),
-        *render_case_studies(archive, render, settings, organizations),
+        *render_case_studies(archive, render, settings, organizations, targets),
         (HOME, render_home(archive, render, settings)),
         *render_terms(archive, render, settings, reuse),
         *render_redirects(archive, render),
@@ -56,7 +57,7 @@ def render_site(archive: Archive, env, settings: Settings, reuse: Reuse = make_a
 
 
 def render_posts(
-    archive: Archive, render: Render, settings: Settings, organizations, reuse: Reuse = make_anew
+    archive: Archive, render: Render, settings: Settings, organizations, targets: LinkTargets, reuse: Reuse = make_anew
 ) -> list[tuple[str, Output]]:
     """Each post's page (legacy pages in the navigation, drafts for `mkdocs serve` only), and
     its citation downloads. Posts are cited more briefly than case studies: downloads and
@@ -65,7 +66,6 @@ def render_posts(
     neighbours, terms or related entries, the partners' names or the link targets changed."""
     outputs = []
     newer_older = _pagers(archive.posts)
-    targets = link_targets(archive)
     shared = fingerprint(sorted(organizations), targets)
     for post in archive.posts + archive.pages + archive.drafts:
         terms = _terms_of(archive, post.src_uri)
@@ -134,12 +134,11 @@ def render_blog(archive: Archive, render: Render, settings: Settings) -> list[tu
 
 
 def render_case_studies(
-    archive: Archive, render: Render, settings: Settings, organizations
+    archive: Archive, render: Render, settings: Settings, organizations, targets: LinkTargets
 ) -> list[tuple[str, Output]]:
     """Each case study's page with its citation downloads, and their index."""
     outputs = []
     styles = load_styles() if archive.case_studies else {}  # parsed once per build, never per entry
-    targets = link_targets(archive) if archive.case_studies else None
     for study in archive.case_studies:
         cite, files = citation(study, citation_record(study, settings, organizations), styles, with_pdf=True)
         outputs += files.items()
