@@ -145,6 +145,9 @@ def test_edited_post_rebuilt_dirty_is_the_clean_build(project, tmp_path, nav):
     assert after["blog/2015/03/third/index.html"] != before["blog/2015/03/third/index.html"]
     assert after["blog/2015/04/unrelated/index.html"] == before["blog/2015/04/unrelated/index.html"]
     assert after["blog/2014/02/first/cite.bib"] == before["blog/2014/02/first/cite.bib"]
+    # Nor is a page of the navigation that does not show it: its title is in its front matter.
+    assert after["lessons/index.html"] == before["lessons/index.html"]
+    assert after["about/index.html"] != before["about/index.html"]  # docs/about.md: its title is its text's
     session.assert_same_as_clean()
 
     for text in (

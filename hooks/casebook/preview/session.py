@@ -176,7 +176,10 @@ class ServeSession:
             for src_uri, (dest_uri, path) in files.items()
         }
         current = Outputs(digest(json.dumps([*layout, shown, CODE_STAMP, self.serving]).encode()), signatures)
-        apply_plan(plan_rebuild(self.store.read_state(), current, pages, nav), build.site_dir)
+        # A page of the navigation with a title in its front matter need not be built again
+        # for the others to show it: the hook reads that front matter (`on_env`).
+        untitled = [uri for uri, meta in nav.items() if "title" not in meta]
+        apply_plan(plan_rebuild(self.store.read_state(), current, pages, untitled), build.site_dir)
         self.store.write_state(current, build.site_dir)
         prune_stores(build.root, self.store.folder)
 
