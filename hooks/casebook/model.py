@@ -88,7 +88,7 @@ class Post:
         """Where the generated Markdown page sits inside the site."""
         if self.kind == "page":
             return f"about/{self.slug}.md"
-        return f"blog/{self.published:%Y/%m}/{self.slug}.md"
+        return f"blog/{self.published.year}/{self.published.month:02}/{self.slug}.md"  # as %Y/%m, quicker
 
     @property
     def url(self) -> str:

@@ -30,10 +30,10 @@ def render_feeds(archive: Archive, site_url: str, site_name: str, reuse: Reuse =
     entries = archive.posts
     all_posts = f"{site_name}: all posts", f"The newest posts of {site_name}."
     files |= _feed_pair("", *all_posts, entries, site_url, made, reuse)
-    candidates = [(entry.src_uri, entry) for entry in archive.case_studies + archive.posts]
+    candidates = {entry.src_uri: entry for entry in archive.case_studies + archive.posts}
     for term in archive.terms:
         carried = {e.src_uri for e in archive.evidence.get(term.key, ())}
-        items = [entry for src_uri, entry in candidates if src_uri in carried]
+        items = [candidates[src_uri] for src_uri in carried if src_uri in candidates]  # `_feed_pair` sorts them
         folder = src_uri_to_url(term.src_uri)
         title = f"{site_name}: {term.title}"
         files |= _feed_pair(folder, title, f"Posts and case studies about {term.title}.", items, site_url, made, reuse)

@@ -47,7 +47,7 @@ def render_site(archive: Archive, env, settings: Settings, reuse: Reuse = make_a
     return [
         *render_posts(archive, render, settings, organizations, targets, reuse),
         *render_blog(archive, render, settings),
-        *render_case_studies(archive, render, settings, organizations, targets),
+        *render_case_studies(archive, render, settings, organizations, targets, reuse),
         (HOME, render_home(archive, render, settings)),
         *render_terms(archive, render, settings, reuse),
         *render_redirects(archive, render),
@@ -134,18 +134,35 @@ def render_blog(archive: Archive, render: Render, settings: Settings) -> list[tu
 
 
 def render_case_studies(
-    archive: Archive, render: Render, settings: Settings, organizations, targets: LinkTargets
+    archive: Archive, render: Render, settings: Settings, organizations, targets: LinkTargets, reuse: Reuse = make_anew
 ) -> list[tuple[str, Output]]:
-    """Each case study's page with its citation downloads, and their index."""
+    """Each case study's page with its citation downloads, and their index. A case study's
+    outputs are made again only when it, its line numbers, the vocabulary, its related
+    entries, the partners' names or the link targets changed."""
     outputs = []
-    styles = load_styles() if archive.case_studies else {}  # parsed once per build, never per entry
+    styles = {}  # parsed once per build, never per entry, and only when a case study is made
+    shared = fingerprint(sorted(organizations), targets)
     for study in archive.case_studies:
-        cite, files = citation(study, citation_record(study, settings, organizations), styles, with_pdf=True)
-        outputs += files.items()
-        text = render_case_study(study, archive, render, settings, organizations, cite, targets)
-        outputs.append((study.src_uri, Output(text, UNLISTED, study.source, study.lines.get("slug"))))
+        related = _study_related(archive, study)
+        key = ("case study", study, tuple(sorted(study.lines.items())), archive.terms, tuple(related), shared)
+
+        def make(study=study, related=related) -> tuple[tuple[str, Output], ...]:
+            if not styles:
+                styles.update(load_styles())
+            cite, files = citation(study, citation_record(study, settings, organizations), styles, with_pdf=True)
+            text = render_case_study(study, archive, render, settings, organizations, cite, targets, related)
+            return (*files.items(), (study.src_uri, Output(text, UNLISTED, study.source, study.lines.get("slug"))))
+
+        outputs += reuse(key, make)
     index = render("case-studies.md", CASE_STUDIES_INDEX, studies=archive.case_studies)
     return [*outputs, (CASE_STUDIES_INDEX, Output(index, NAV))]
+
+
+def _study_related(archive: Archive, study: CaseStudy) -> list:
+    """The posts a case study names as related, then the entries sharing most terms with it."""
+    posts = {post.slug: post for post in archive.posts + archive.pages}
+    related = [posts[slug] for slug in study.related_posts if slug in posts]
+    return related + [entry for entry in _related(archive, study.src_uri) if entry not in related]
 
 
 def render_case_study(
@@ -156,6 +173,7 @@ def render_case_study(
     organizations: frozenset[str],
     cite: dict | None = None,
     targets: LinkTargets | None = None,
+    related: list | None = None,
 ) -> str:
     """The case study's page: partners, lessons, chapters of sections, figures, source and
     citation; every lesson, partner and model linked to its term page, and each link of its
@@ -171,9 +189,7 @@ def render_case_study(
         text = markdown_text(label or (found.title if found else term_id))
         return f"[{text}]({link(study.src_uri, found.src_uri)})" if found else text
 
-    posts = {post.slug: post for post in archive.posts + archive.pages}
-    related = [posts[slug] for slug in study.related_posts if slug in posts]
-    related += [entry for entry in _related(archive, study.src_uri) if entry not in related]
+    related = _study_related(archive, study) if related is None else related
     return render(
         "case-study.md",
         study.src_uri,
