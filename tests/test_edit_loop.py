@@ -18,6 +18,7 @@ builds the same project clean into another folder and compares the two folders f
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -32,8 +33,11 @@ from casebook import build_site, read_settings
 from casebook.content.posts import parse_post
 from casebook.content.vocabulary import load_vocabulary
 from casebook.index import build_archive
+from casebook.model import KINDS
 from casebook.preview.memo import OutputMemo, SourceMemo, TagMemo
 from casebook.preview.session import DIRTY_NOTE
+from casebook.site.reuse import make_anew
+from casebook.site.terms import _exports, _term_record
 
 SERVE_URL = "http://127.0.0.1:8000/"
 NAV = """\
@@ -352,3 +356,18 @@ def test_an_edit_renders_again_only_the_outputs_that_show_the_post(project):
     assert made == []  # nothing changed
     build(stamp="other templates")
     assert len(made) > len(site.outputs) / 2
+
+
+def test_the_exports_joined_from_each_terms_record_are_what_json_writes_of_the_whole():
+    """The open-data files are joined from each term's record, so that an edit writes again
+    only the records of the terms it reaches: byte for byte what `json.dumps` writes of the
+    whole, a kind with no terms too."""
+    terms, _ = load_vocabulary(ROOT / "taxonomy.yml", ROOT / "taxonomy.schema.json", ROOT)
+    text = '---\ntitle: A "quoted" title\ndate: 2015-01-01\nlessons: [keep-it-simple]\n---\nKeep it simple.\n'
+    posts = [parse_post(text, "posts/2015-01-01-a.md")[0]]
+    for kept in (terms, tuple(term for term in terms if term.kind != "models")):
+        archive = build_archive(posts, terms=kept)
+        export = {kind: [_term_record(t, archive) for t in archive.terms if t.kind == kind] for kind in KINDS}
+        expected = {"api/terms.json": export} | {f"api/{kind}.json": export[kind] for kind in KINDS}
+        written = {uri: output.content for uri, output in _exports(archive, make_anew)}
+        assert written == {uri: json.dumps(data, ensure_ascii=False, indent=1) + "\n" for uri, data in expected.items()}

@@ -95,17 +95,31 @@ def render_terms(
         ],
     )
     outputs.append((MATRIX, Output(text, NAV)))
-    carried = tuple(archive.evidence.get(term.key, ()) for term in archive.terms)
-    return outputs + reuse(("exports", archive.terms, carried), lambda: _exports(archive))
+    return outputs + _exports(archive, reuse)
 
 
-def _exports(archive: Archive) -> list[tuple[str, Output]]:
-    """The open-data JSON files: every term with its entries, all together and by kind."""
-    export = {kind: [_term_record(t, archive) for t in archive.terms if t.kind == kind] for kind in KINDS}
-    outputs = [("api/terms.json", Output(_json(export)))]
+def _exports(archive: Archive, reuse: Reuse) -> list[tuple[str, Output]]:
+    """The open-data JSON files: every term with its entries, all together and by kind. Each
+    term's record is written as JSON on its own, made again only when `reuse` has none for
+    the term and its evidence, and the files join the records as `json.dumps` would (with
+    `indent=1`, a value's lines are the same inside a list, one level deeper)."""
+    records = {kind: [] for kind in KINDS}
+    for term in archive.terms:
+        key = ("export", term, archive.evidence.get(term.key, ()))
+        records[term.kind].append(reuse(key, lambda term=term: _json(_term_record(term, archive)).rstrip("\n")))
+    kinds = [f' "{kind}": ' + _json_list(records[kind], " ") for kind in KINDS]
+    outputs = [("api/terms.json", Output("{\n" + ",\n".join(kinds) + "\n}\n"))]
     for kind in KINDS:
-        outputs.append((f"api/{kind}.json", Output(_json(export[kind]))))
+        outputs.append((f"api/{kind}.json", Output(_json_list(records[kind], "") + "\n")))
     return outputs
+
+
+def _json_list(items: list[str], indent: str) -> str:
+    """The JSON list of `items` (each a value as `_json` writes it) at the depth of `indent`."""
+    if not items:
+        return "[]"
+    lines = ",\n".join(indent + " " + item.replace("\n", "\n" + indent + " ") for item in items)
+    return "[\n" + lines + "\n" + indent + "]"
 
 
 def _matrix(archive: Archive, rows: str, columns: str, title: str) -> dict:
