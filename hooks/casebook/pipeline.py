@@ -98,7 +98,7 @@ def build_site(
     site = Site(dict(sorted(outputs.items(), key=lambda item: PLACES.index(item[1].place))))  # MkDocs' order
     link_problems, link_notes = check_source_links(checked.archive, site, existing_files, taken_urls, reuse)
     problems = checked.problems + tuple(output_problems) + tuple(link_problems)
-    manifest = render_manifest(checked.archive, site, settings, problems, docs_files or {})
+    manifest = render_manifest(checked.archive, site, settings, problems, docs_files or {}, reuse)
     notes = checked.notes + tuple(link_notes) + tuple(not_read_notes(settings))
     outputs = site.outputs | {MANIFEST: Output(manifest)}
     return Site(outputs, problems, notes)
