@@ -29,7 +29,8 @@ def fingerprint(*values) -> str:
 
 def frozen(value) -> Hashable:
     """`value` as a key: mappings and lists as tuples, nested; other values as they are (the
-    records are frozen dataclasses, equal when every field is)."""
+    records are frozen dataclasses, equal when every field is). A key is compared only with
+    the keys of the same call site, which passes values of the same types each time."""
     if isinstance(value, Mapping):
         return tuple((key, frozen(item)) for key, item in value.items())
     if isinstance(value, list | tuple):
