@@ -156,13 +156,16 @@ class Hooks:
         taken = frozenset(file.url for file in files.documentation_pages())
         existing = frozenset(file.dest_uri for file in files)
         sources, settings, cache = self.session.sources, self.build.settings, self.build.cache
+        reuse = self.session.reuse(settings, config.theme.dirs, config.theme.custom_dir)
         key = cache and cache.site_key(
             settings, self.build.site_dir, sorted(docs.items()), sorted(taken), sorted(existing)
         )
         site = key and read_site(cache.store, key)
         self.build.site_reused = bool(site)
         if not site:
-            site = casebook.build_site(settings, env, taken, docs_files=docs, existing_files=existing, sources=sources)
+            site = casebook.build_site(
+                settings, env, taken, docs_files=docs, existing_files=existing, sources=sources, reuse=reuse
+            )
             if key:
                 save_site(cache.store, key, site)
         return site
@@ -246,6 +249,8 @@ class Hooks:
         env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({CACHED_TEMPLATE: "{{ page.content }}"})])
         if not self.session.serving and not self.session.dirty:
             self.build.start_index(len(files.documentation_pages()))
+        if self.session.dirty:
+            _read_nav_pages(config, files)
         return env
 
     @event_priority(100)  # first: the page as the theme rendered it, which the cache keeps
@@ -325,6 +330,18 @@ def _nav_signature(items) -> list:
         else:
             shown.append(("page", item.file.src_uri, casebook.digest(item.file.content_bytes)))
     return shown
+
+
+def _read_nav_pages(config, files: Files) -> None:
+    """In a dirty build, after MkDocs has read the pages it builds again (the `on_env` event):
+    read the front matter of the navigation's other pages, whose titles every page's
+    navigation shows. Those it does not build again have their title in it (the session's
+    plan builds the others every time), and it is unchanged since the last build, or the plan
+    would build every page again."""
+    for uri in _nav_sources(config, files):
+        page = files.get_file_from_path(uri).page
+        if page is not None and page.markdown is None:
+            page.read_source(config)
 
 
 def _nav_sources(config, files: Files) -> set[str]:

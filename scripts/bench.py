@@ -556,6 +556,87 @@ def timed_dirty_build(config_file: Path, start: bool = False) -> dict:
     return figures | {"hooks": sum(spent.values()), "hook_events": dict(spent)}
 
 
+EDIT_KINDS = ("body", "title", "tags")
+"""What `measure_edit_loop` changes in the edited post, each edit on the text the one before
+left: a line added to its text; its title (its listings, term pages and feeds show it); its
+lessons (the term pages and feeds that list it)."""
+
+
+def measure_edit_loop(workdir: Path, runs: int, profile: Path | None = None) -> dict:
+    """The edit loop of `make serve` alone, on a copy of the project as it is: a dirty serve
+    session's first build, then `runs` rounds of one edit of each of EDIT_KINDS to a post from
+    the middle of the archive, interleaved, each rebuilt dirty (the search index the preview
+    updates beside it finished, untimed, before the next edit). With `profile`, one more body
+    edit rebuilt under cProfile, its statistics written there."""
+    root = workdir / "casebook-edit-loop"
+    write_casebook_project(root, [])
+    config_file = root / "mkdocs.yml"
+    seeds, _ = load_posts(root / "posts", root)
+    edited = root / published_posts(seeds)[len(published_posts(seeds)) // 2].source
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    load = os.getloadavg()[0]
+    times: dict[str, list[dict]] = {kind: [] for kind in EDIT_KINDS}
+    try:
+        first = timed_dirty_build(config_file, start=True)
+        for number in range(1, runs + 1):
+            for kind in EDIT_KINDS:
+                load_config(str(config_file)).plugins.on_shutdown()  # the search index, untimed
+                edited.write_text(edit_post(edited.read_text(encoding="utf-8"), kind, number), encoding="utf-8")
+                times[kind].append(timed_dirty_build(config_file))
+                progress(f"edit loop, round {number}/{runs}: {kind} {times[kind][-1]['seconds']:.2f} s")
+        if profile is not None:
+            import cProfile
+
+            load_config(str(config_file)).plugins.on_shutdown()
+            edited.write_text(edit_post(edited.read_text(encoding="utf-8"), "body", runs + 1), encoding="utf-8")
+            profiler = cProfile.Profile()
+            profiler.runcall(timed_dirty_build, config_file)
+            profiler.dump_stats(profile)
+        load_config(str(config_file)).plugins.on_shutdown()
+    finally:
+        logger.setLevel(level)
+    figures = {"machine": machine(), "post": edited.name, "load": {"start": load, "end": os.getloadavg()[0]}}
+    figures["first build"] = first
+    for kind, runs_of in times.items():
+        median = sorted(runs_of, key=lambda run: run["seconds"])[len(runs_of) // 2]
+        figures[kind] = median | {"runs": [run["seconds"] for run in runs_of]}
+    return figures
+
+
+def edit_post(text: str, kind: str, number: int) -> str:
+    """The post's `text` with one edit of `kind` (EDIT_KINDS), numbered so that each differs."""
+    if kind == "body":
+        return f"{text}\nEdited for dirty rebuild {number}.\n"
+    head, _, body = text.partition("\n---\n")
+    if kind == "title":
+        lines = [f"title: Edited title {number}" if line.startswith("title:") else line for line in head.splitlines()]
+        return "\n".join(lines) + "\n---\n" + body
+    lesson = ("keep-it-simple", "intentional-inclusion")[number % 2]
+    lines = [line for line in head.splitlines() if not line.startswith("lessons:")]
+    return "\n".join([*lines, f"lessons: [{lesson}]"]) + "\n---\n" + body
+
+
+def report_edit_loop(figures: dict) -> str:
+    """The edit loop's figures as lines of text."""
+    load = figures["load"]
+    lines = [
+        f"Edit loop of `make serve` (mkdocs serve --dirty) on the archive, {figures['post']} edited",
+        f"load average {load['start']:.2f} -> {load['end']:.2f}; "
+        + ", ".join(f"{key} {value}" for key, value in figures["machine"].items()),
+    ]
+    for kind in ("first build", *EDIT_KINDS):
+        run = figures[kind]
+        runs = ", ".join(f"{seconds:.2f}" for seconds in run.get("runs", ()))
+        events = ", ".join(f"{event} {seconds:.2f}" for event, seconds in sorted(run["hook_events"].items()))
+        lines.append(
+            f"{kind}: {run['seconds']:.2f} s{cpu_note(run)}, hooks {run['hooks']:.2f} s ({events})"
+            + (f"; runs {runs}" if runs else "")
+        )
+    return "\n".join(lines)
+
+
 def append_line(path: Path, line: str) -> None:
     with path.open("a", encoding="utf-8") as file:
         file.write(f"\n{line}\n")
@@ -1075,6 +1156,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="build here and keep the projects (default: a temporary folder)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--patterns", action="store_true", help="time only the patterns on their worst case")
+    parser.add_argument(
+        "--edit-loop", action="store_true", help="time only the edit loop of `make serve` on the archive (--runs edits)"
+    )
+    parser.add_argument("--profile", type=Path, help="with --edit-loop: write a cProfile of one more body edit here")
     args = parser.parse_args(argv)
     if args.patterns:
         return 0 if time_patterns() else 1
@@ -1086,6 +1171,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as temporary:
         workdir = (args.workdir or Path(temporary)).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
+        if args.edit_loop:
+            print(report_edit_loop(measure_edit_loop(workdir, args.runs, args.profile)))
+            return 0
         seeds, _ = load_posts(ROOT / "posts", ROOT)
         corpus = import_corpus(args.corpus, workdir / "corpus") if args.corpus else published_posts(seeds)
         if not corpus:

@@ -18,8 +18,10 @@ builds the same project clean into another folder and compares the two folders f
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,11 +29,15 @@ from conftest import MKDOCS_YML, ROOT, minimal_case_study, page_text, search_rec
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
+from casebook import build_site, read_settings
 from casebook.content.posts import parse_post
 from casebook.content.vocabulary import load_vocabulary
 from casebook.index import build_archive
-from casebook.preview.memo import TagMemo
+from casebook.model import KINDS
+from casebook.preview.memo import OutputMemo, SourceMemo, TagMemo
 from casebook.preview.session import DIRTY_NOTE
+from casebook.site.reuse import make_anew
+from casebook.site.terms import _exports, _term_record
 
 SERVE_URL = "http://127.0.0.1:8000/"
 NAV = """\
@@ -143,6 +149,9 @@ def test_edited_post_rebuilt_dirty_is_the_clean_build(project, tmp_path, nav):
     assert after["blog/2015/03/third/index.html"] != before["blog/2015/03/third/index.html"]
     assert after["blog/2015/04/unrelated/index.html"] == before["blog/2015/04/unrelated/index.html"]
     assert after["blog/2014/02/first/cite.bib"] == before["blog/2014/02/first/cite.bib"]
+    # Nor is a page of the navigation that does not show it: its title is in its front matter.
+    assert after["lessons/index.html"] == before["lessons/index.html"]
+    assert after["about/index.html"] != before["about/index.html"]  # docs/about.md: its title is its text's
     session.assert_same_as_clean()
 
     for text in (
@@ -267,3 +276,98 @@ def test_the_preview_shows_problems_on_the_home_page_and_the_faulty_page_until_f
     session.build_live()
     assert [uri for uri in files_of(session.live) if uri.endswith(".html") and banner(session.live / uri)] == []
     session.assert_same_as_clean()
+
+
+THIRD = "posts/2015-03-05-third.md"
+
+
+def test_edits_of_what_listings_and_problems_show_rebuilt_dirty_are_the_clean_build(project, tmp_path):
+    """The session reuses each page made from the same inputs: a summary reaches the listings
+    and the feeds but not the post's text; a line added above a broken link moves its
+    problem, the post otherwise equal."""
+    session = Session(project, tmp_path, nav=False)
+    session.edit(THIRD, post("Third", "2015-03-05", models="[fellowship]", summary="A summary of the third."))
+    session.build_live()
+    assert "A summary of the third." in (session.live / "blog/index.html").read_text(encoding="utf-8")
+    session.assert_same_as_clean()
+
+    broken = post("Third", "2015-03-05", "See [the map](map.png).", models="[fellowship]")
+    session.edit(THIRD, broken)
+    session.build_live()
+    assert f"{THIRD}:6" in banner(session.live / "blog/2015/03/third/index.html")
+    session.assert_same_as_clean()
+
+    session.edit(THIRD, broken.replace("title: Third\n", "title: Third\n\n"))  # one line more, the same post
+    session.build_live()
+    assert f"{THIRD}:7" in banner(session.live / "blog/2015/03/third/index.html")
+    session.assert_same_as_clean()
+
+
+def test_an_edited_template_rebuilt_dirty_is_the_clean_build(project, tmp_path):
+    """Pages are reused only while the theme's files are unchanged: an edited fragment
+    renders every page it makes again."""
+    shutil.copytree(ROOT / "overrides", project.root / "overrides")
+    session = Session(project, tmp_path, nav=False)
+    config_text = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    session.edit("mkdocs.yml", config_text.replace(str(ROOT / "overrides"), str(project.root / "overrides")))
+    session.build_live()
+    listing = project.root / "overrides/fragments/casebook/_listing.md"
+    session.edit(
+        listing.relative_to(project.root).as_posix(),
+        listing.read_text().replace('"casebook-byline"', '"casebook-byline edited"'),
+    )
+    session.build_live()
+    assert "casebook-byline edited" in (session.live / "blog/index.html").read_text(encoding="utf-8")
+    session.assert_same_as_clean()
+
+
+def test_an_edit_renders_again_only_the_outputs_that_show_the_post(project):
+    """Under `mkdocs serve`, a build makes again only the outputs whose inputs changed (the
+    edited post's page and checks, its neighbours', the listings, feeds and term pages
+    that show it), and gives what a build that reuses nothing gives."""
+    for day in range(1, 10):
+        project.write(f"posts/2014-01-{day:02}-post-{day}.md", post(f"Post {day}", f"2014-01-{day:02}"))
+    project.write("posts/2015-01-01-tagged.md", post("Tagged", "2015-01-01", lessons="[keep-it-simple]"))
+    project.write("posts/2015-02-01-edited.md", post("Edited", "2015-02-01", models="[fellowship]"))
+    config = load_config(str(project.root / "mkdocs.yml"))
+    settings, _ = read_settings(config.extra.get("casebook"), project.root)
+    env, sources, memo, made = config.theme.get_env(), SourceMemo(), OutputMemo(), []
+
+    def build(stamp="same"):
+        reuse = memo.start(stamp)
+
+        def counted(key, make):
+            return reuse(key, lambda: made.append(key) or make())
+
+        made.clear()
+        return build_site(settings, env, sources=sources, reuse=counted)
+
+    build()
+    project.write("posts/2015-02-01-edited.md", post("Edited", "2015-02-01", "Other text.", models="[fellowship]"))
+    site = build()
+    assert site == build_site(settings, env)
+    posts = {key[1].slug for key in made if key[0] in ("post", "links")}
+    assert posts == {"edited", "tagged"}  # the post, and its neighbour, which links to it
+    rendered = {key[1] for key in made if isinstance(key[0], str) and key[0].endswith(".md")}
+    assert "blog/index.md" in rendered and "models/fellowship.md" in rendered
+    assert "lessons/keep-it-simple.md" not in rendered and "blog/2014/index.md" not in rendered
+    assert ("feed", "lessons/keep-it-simple/") not in {key[:2] for key in made}
+    build()
+    assert made == []  # nothing changed
+    build(stamp="other templates")
+    assert len(made) > len(site.outputs) / 2
+
+
+def test_the_exports_joined_from_each_terms_record_are_what_json_writes_of_the_whole():
+    """The open-data files are joined from each term's record, so that an edit writes again
+    only the records of the terms it reaches: byte for byte what `json.dumps` writes of the
+    whole, a kind with no terms too."""
+    terms, _ = load_vocabulary(ROOT / "taxonomy.yml", ROOT / "taxonomy.schema.json", ROOT)
+    text = '---\ntitle: A "quoted" title\ndate: 2015-01-01\nlessons: [keep-it-simple]\n---\nKeep it simple.\n'
+    posts = [parse_post(text, "posts/2015-01-01-a.md")[0]]
+    for kept in (terms, tuple(term for term in terms if term.kind != "models")):
+        archive = build_archive(posts, terms=kept)
+        export = {kind: [_term_record(t, archive) for t in archive.terms if t.kind == kind] for kind in KINDS}
+        expected = {"api/terms.json": export} | {f"api/{kind}.json": export[kind] for kind in KINDS}
+        written = {uri: output.content for uri, output in _exports(archive, make_anew)}
+        assert written == {uri: json.dumps(data, ensure_ascii=False, indent=1) + "\n" for uri, data in expected.items()}

@@ -88,7 +88,7 @@ class Post:
         """Where the generated Markdown page sits inside the site."""
         if self.kind == "page":
             return f"about/{self.slug}.md"
-        return f"blog/{self.published:%Y/%m}/{self.slug}.md"
+        return f"blog/{self.published.year}/{self.published.month:02}/{self.slug}.md"  # as %Y/%m, quicker
 
     @property
     def url(self) -> str:
@@ -103,7 +103,10 @@ class Post:
 
 def source_name(path: Path, root: Path) -> str:
     """How problems name a file: relative to the project root, with forward slashes."""
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:  # once, not `is_relative_to` then `relative_to`: every build names each source file
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True, slots=True)

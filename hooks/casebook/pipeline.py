@@ -17,6 +17,7 @@ from .settings import Settings
 from .site.manifest import not_read_notes, render_manifest
 from .site.outputs import MANIFEST, PLACES, Output, Site, check_outputs
 from .site.pages import render_site
+from .site.reuse import Reuse, fingerprint, make_anew
 from .site.sources import check_links, check_study_links, link_targets
 from .tagging import Tagger
 
@@ -85,32 +86,41 @@ def build_site(
     docs_files: Mapping[str, str | None] | None = None,
     existing_files: frozenset[str] = frozenset(),
     sources: Sources | None = None,
+    reuse: Reuse = make_anew,
 ) -> Site:
     """Every generated page and file, with the content's problems and notes, and the
     manifest of the build. `docs_files` maps each file of docs/ (absolute path) to its URL, or
     None when excluded; `existing_files` are the output paths of docs/ and the theme, which
-    no generated file may replace; `sources` is as for `check_content`."""
+    no generated file may replace; `sources` is as for `check_content`; `reuse` gives back
+    the pages and checks of an earlier build with the same inputs (`site/reuse.py`)."""
     checked = check_content(settings, taken_urls, sources)
-    outputs, output_problems = check_outputs(render_site(checked.archive, env, settings), existing_files)
+    outputs, output_problems = check_outputs(render_site(checked.archive, env, settings, reuse), existing_files)
     site = Site(dict(sorted(outputs.items(), key=lambda item: PLACES.index(item[1].place))))  # MkDocs' order
-    link_problems, link_notes = check_source_links(checked.archive, site, existing_files, taken_urls)
+    link_problems, link_notes = check_source_links(checked.archive, site, existing_files, taken_urls, reuse)
     problems = checked.problems + tuple(output_problems) + tuple(link_problems)
-    manifest = render_manifest(checked.archive, site, settings, problems, docs_files or {})
+    manifest = render_manifest(checked.archive, site, settings, problems, docs_files or {}, reuse)
     notes = checked.notes + tuple(link_notes) + tuple(not_read_notes(settings))
     outputs = site.outputs | {MANIFEST: Output(manifest)}
     return Site(outputs, problems, notes)
 
 
 def check_source_links(
-    archive: Archive, site: Site, existing_files: frozenset[str], taken_urls: frozenset[str]
+    archive: Archive,
+    site: Site,
+    existing_files: frozenset[str],
+    taken_urls: frozenset[str],
+    reuse: Reuse = make_anew,
 ) -> tuple[list[Problem], list[Problem]]:
     """(problems, notes) of the links of the posts and of the case studies' Markdown: to a file
     that neither the site (`site`'s outputs, `existing_files` of docs/ and the theme) nor the
-    sources have; to an old address."""
-    targets, files = link_targets(archive), site.outputs.keys() | existing_files
+    sources have; to an old address. A post's are found again only when `reuse` has none for
+    the post, its lines, the link targets and the files."""
+    targets, files = link_targets(archive, reuse), site.outputs.keys() | existing_files
+    shared = fingerprint(targets, sorted(files), sorted(taken_urls))
     problems, notes = [], []
     for post in archive.posts + archive.pages + archive.drafts:
-        found, noted = check_links(post, targets, files, taken_urls)
+        key = ("links", post, tuple(sorted(post.lines.items())), shared)
+        found, noted = reuse(key, lambda post=post: check_links(post, targets, files, taken_urls))
         problems += found
         notes += noted
     for study in archive.case_studies:

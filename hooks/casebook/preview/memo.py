@@ -4,13 +4,17 @@ checked against content so that a rebuild is as correct as a fresh build:
 - `SourceMemo` keeps each source parsed by the previous build with the digest of the bytes it
   was parsed from; a file whose bytes are unchanged is not parsed again. It also keeps the
   posts' tags, reused for equal posts under the same vocabulary.
+- `OutputMemo` keeps the pages, feeds and checks the previous build made, by their inputs
+  (`site/reuse.py`), reused while the templates and settings are the same.
 - `TemplateMemo` keeps the templates compiled by earlier builds."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
@@ -21,6 +25,7 @@ from ..content.vocabulary import load_vocabulary
 from ..index import FindTags
 from ..model import CaseStudy, Post, Problem, Term
 from ..pipeline import Sources
+from ..site.reuse import Reuse
 from ..tagging import Tag, Tagger
 
 DIGEST_SIZE = 16
@@ -137,6 +142,31 @@ def _files_key(root: Path, paths: list[Path]) -> tuple | None:
             return None
         key.append((path, found))
     return tuple(key)
+
+
+class OutputMemo:
+    """What the previous build made through `reuse` (`site.reuse.Reuse`), by key. Each build
+    keeps what it asked for, so that nothing outlives the build after its last use; a build
+    with another stamp (the templates, the settings) starts afresh."""
+
+    def __init__(self) -> None:
+        self.stamp: Any = None
+        self.previous: dict[Hashable, Any] = {}
+        self.current: dict[Hashable, Any] = {}
+
+    def start(self, stamp) -> Reuse:
+        """The `reuse` of a new build made with what `stamp` stands for (equal stamps, equal
+        templates and settings)."""
+        self.previous = self.current if stamp == self.stamp else {}
+        self.current, self.stamp = {}, stamp
+        return self.reuse
+
+    def reuse(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        if key in self.current:
+            return self.current[key]
+        made = self.previous[key] if key in self.previous else make()
+        self.current[key] = made
+        return made
 
 
 class TemplateMemo(BytecodeCache):

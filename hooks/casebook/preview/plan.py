@@ -121,8 +121,9 @@ def plan_rebuild(
 ) -> Plan:
     """Which outputs of the previous build to remove and which to mark out of date, so that a
     dirty build gives the clean build's site. `pages` maps each page's `src_uri` to its
-    Markdown; `always` are pages to build every time (the navigation's: MkDocs knows a page's
-    title, which every page's navigation shows, only once it has read the page)."""
+    Markdown; `always` are pages to build every time (the navigation's without a title in
+    their front matter: MkDocs knows such a title, which every page's navigation shows, only
+    once it has converted the page)."""
     dests = {dest for dest, _ in current.files.values()}
     if previous is None or previous.layout != current.layout:
         gone = set(previous.files) - set(current.files) if previous else set()

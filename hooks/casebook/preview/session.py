@@ -17,10 +17,11 @@ from ..pipeline import Sources
 from ..publish.search import PreviewIndexer, SearchFailed, SearchIndex, SearchIndexer, index_site
 from ..settings import Settings
 from ..site.outputs import SEARCH_OUTPUT, Output
+from ..site.reuse import Reuse, make_anew
 from .forked import ForkedWork
-from .memo import SourceMemo, TemplateMemo, digest
+from .memo import OutputMemo, SourceMemo, TemplateMemo, digest
 from .pagecache import BuildCache, save_index, saved_index
-from .plan import CODE_STAMP, Outputs, apply_plan, file_signature, plan_rebuild
+from .plan import CODE_STAMP, Outputs, apply_plan, file_signature, plan_rebuild, theme_stamp
 from .store import GeneratedStore, mark_store, prune_stores, store_folder
 
 
@@ -106,6 +107,7 @@ class ServeSession:
         self.dirty = dirty
         self.sources = SourceMemo() if self.serving else Sources()
         self.templates = TemplateMemo() if self.serving else None
+        self.outputs = OutputMemo() if self.serving else None
         self.store: GeneratedStore | None = None
         self.preview_index: PreviewIndexer | None = None
         """Under `mkdocs serve`, the search indexing beside the preview, made by the first build."""
@@ -131,6 +133,14 @@ class ServeSession:
             for uri, output in outputs.items()
             if output.source in by_source and uri.endswith(".md")
         }
+
+    def reuse(self, settings: Settings, theme_dirs: list[str], custom_dir: str | None) -> Reuse:
+        """How a build of this session reuses the pages and checks of the one before
+        (`site/reuse.py`): under `mkdocs serve`, while the settings and the theme's files
+        (`theme_stamp`) are the same; otherwise never."""
+        if self.outputs is None:
+            return make_anew
+        return self.outputs.start([settings, theme_stamp(theme_dirs, custom_dir)])
 
     def forget_outputs(self, build: Build) -> None:
         """After a clean build: the next dirty build into its folder cannot trust what it remembers."""
@@ -169,7 +179,10 @@ class ServeSession:
             for src_uri, (dest_uri, path) in files.items()
         }
         current = Outputs(digest(json.dumps([*layout, shown, CODE_STAMP, self.serving]).encode()), signatures)
-        apply_plan(plan_rebuild(self.store.read_state(), current, pages, nav), build.site_dir)
+        # A page of the navigation with a title in its front matter need not be built again
+        # for the others to show it: the hook reads that front matter (`on_env`).
+        untitled = [uri for uri, meta in nav.items() if "title" not in meta]
+        apply_plan(plan_rebuild(self.store.read_state(), current, pages, untitled), build.site_dir)
         self.store.write_state(current, build.site_dir)
         prune_stores(build.root, self.store.folder)
 

@@ -47,6 +47,9 @@ class GeneratedStore:
         self.known: dict[str, tuple[str, int, int]] | None = None
         """`src_uri` -> (digest, mtime_ns, size) of each file as last written or read; None
         until the first `write`, which reads the folder."""
+        self.contents: dict[str, str | bytes] = {}
+        """`src_uri` -> the content last written or found equal: the same object again (the
+        session reuses unchanged outputs, `OutputMemo`) needs no digest."""
 
     def write(self, contents: Mapping[str, str | bytes]) -> dict[str, tuple[Path, str]]:
         """The path and content digest of each generated file, written only when its content
@@ -57,9 +60,13 @@ class GeneratedStore:
         for src_uri in set(known) - set(contents):
             (self.files / src_uri).unlink(missing_ok=True)
             del known[src_uri]
+            self.contents.pop(src_uri, None)
         for src_uri, content in contents.items():
-            data = content.encode("utf-8") if isinstance(content, str) else content
             path = self.files / src_uri
+            if self.contents.get(src_uri) is content and _time_and_size(path) == known[src_uri][1:]:
+                written[src_uri] = (path, known[src_uri][0])
+                continue
+            data = content.encode("utf-8") if isinstance(content, str) else content
             found = digest(data)
             if known.get(src_uri, ("",))[0] != found or _time_and_size(path) != known[src_uri][1:]:
                 try:
@@ -70,6 +77,7 @@ class GeneratedStore:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(data)
                 known[src_uri] = (found, *_time_and_size(path))
+            self.contents[src_uri] = content
             written[src_uri] = (path, found)
         return written
 

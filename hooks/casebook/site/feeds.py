@@ -11,6 +11,7 @@ from feedgen.feed import FeedGenerator
 from ..index import Archive
 from ..model import CaseStudy, Post
 from ..urls import src_uri_to_url
+from .reuse import Reuse, make_anew
 
 FEED_SIZE = 50
 RSS, ATOM = "feed.xml", "atom.xml"
@@ -21,27 +22,38 @@ def feed_paths(folder: str = "") -> tuple[str, str]:
     return folder + RSS, folder + ATOM
 
 
-def render_feeds(archive: Archive, site_url: str, site_name: str) -> dict[str, str]:
-    """Every feed file by its path in the site."""
+def render_feeds(archive: Archive, site_url: str, site_name: str, reuse: Reuse = make_anew) -> dict[str, str]:
+    """Every feed file by its path in the site; a feed is made again only when `reuse` has
+    none for the same entries (`site/reuse.py`)."""
     made: dict[str, FeedEntry] = {}  # by source: one entry per post or case study, shared by its feeds
     files = {}
     entries = archive.posts
-    files |= _feed_pair("", f"{site_name}: all posts", f"The newest posts of {site_name}.", entries, site_url, made)
-    candidates = [(entry.src_uri, entry) for entry in archive.case_studies + archive.posts]
+    all_posts = f"{site_name}: all posts", f"The newest posts of {site_name}."
+    files |= _feed_pair("", *all_posts, entries, site_url, made, reuse)
+    candidates = {entry.src_uri: entry for entry in archive.case_studies + archive.posts}
     for term in archive.terms:
         carried = {e.src_uri for e in archive.evidence.get(term.key, ())}
-        items = [entry for src_uri, entry in candidates if src_uri in carried]
+        items = [candidates[src_uri] for src_uri in carried if src_uri in candidates]  # `_feed_pair` sorts them
         folder = src_uri_to_url(term.src_uri)
         title = f"{site_name}: {term.title}"
-        files |= _feed_pair(folder, title, f"Posts and case studies about {term.title}.", items, site_url, made)
+        files |= _feed_pair(folder, title, f"Posts and case studies about {term.title}.", items, site_url, made, reuse)
     return files
 
 
 def _feed_pair(
-    folder: str, title: str, description: str, entries, site_url: str, made: dict[str, FeedEntry]
+    folder: str, title: str, description: str, entries, site_url: str, made: dict[str, FeedEntry], reuse: Reuse
 ) -> dict[str, str]:
     """The RSS and Atom files of one feed, each naming itself as `rel="self"`."""
-    newest = sorted(entries, key=lambda e: (-e.date.toordinal(), e.src_uri))[:FEED_SIZE]
+    newest = tuple(sorted(entries, key=lambda e: (-e.date.toordinal(), e.src_uri))[:FEED_SIZE])
+    return reuse(
+        ("feed", folder, title, description, newest, site_url),
+        lambda: _feed_files(folder, title, description, newest, site_url, made),
+    )
+
+
+def _feed_files(
+    folder: str, title: str, description: str, newest, site_url: str, made: dict[str, FeedEntry]
+) -> dict[str, str]:
     for entry in newest:
         if entry.source not in made:
             made[entry.source] = _entry(entry, site_url)

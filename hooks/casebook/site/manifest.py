@@ -16,6 +16,7 @@ from ..settings import Settings
 from ..urls import file_url
 from .outputs import DRAFT as DRAFT_PLACE
 from .outputs import Site
+from .reuse import Reuse, make_anew
 
 DRAFT = "draft: true (only `make serve` shows it)"
 HAS_PROBLEMS = "not built: it has problems, listed in the build log"
@@ -31,10 +32,27 @@ def render_manifest(
     settings: Settings,
     problems: Iterable[Problem],
     docs_files: Mapping[str, str | None],
+    reuse: Reuse = make_anew,
 ) -> str:
     """`manifest.json`: every source with the URLs it produced, or why it produced none, and
     the pages derived from many sources (listings, feeds, exports). `docs_files` maps each
-    file of docs/ (absolute path) to its URL, or None when mkdocs.yml excludes it."""
+    file of docs/ (absolute path) to its URL, or None when mkdocs.yml excludes it. Written
+    again only when `reuse` has none for the same outputs, sources, problems and files."""
+    files, problems = _content_files(settings), tuple(problems)
+    entries = archive.posts + archive.pages + archive.drafts
+    key = (
+        "manifest",
+        tuple((uri, output.source, output.place) for uri, output in site.outputs.items()),
+        tuple((post.source, post.kind, post.draft) for post in entries),
+        tuple(problem.path for problem in problems),
+        tuple(files),
+        tuple(docs_files.items()),
+    )
+    return reuse(key, lambda: _manifest(archive, site, settings, problems, docs_files, files))
+
+
+def _manifest(archive: Archive, site: Site, settings: Settings, problems, docs_files, files) -> str:
+    """`render_manifest`'s text, with `files` the content files (`_content_files`)."""
     root = settings.root
     built = {uri: output for uri, output in site.outputs.items() if output.place != DRAFT_PLACE}
     urls: dict[str, list[str]] = {}
@@ -48,7 +66,7 @@ def render_manifest(
     reasons |= {problem.path: HAS_PROBLEMS for problem in problems if problem.path not in urls}
     kinds = {post.source: post.kind for post in archive.posts + archive.pages + archive.drafts}
     entries = []
-    for source, kind, reason in _content_files(settings):
+    for source, kind, reason in files:
         kind = kinds.get(source, kind)
         entries.append(_entry(source, kind, urls.get(source, ()), reasons.get(source, reason)))
     for path, url in docs_files.items():

@@ -17,6 +17,7 @@ from .citation import citation_record, load_styles
 from .entries import citation, edit_url, entry_meta, search_record
 from .feeds import render_feeds
 from .outputs import DRAFT, FILE, NAV, UNLISTED, Output
+from .reuse import Reuse, fingerprint, frozen, make_anew
 from .sources import LinkTargets, link_sources, link_targets
 from .templates import Render, renderer
 from .terms import render_terms
@@ -32,65 +33,86 @@ ENTRY_KINDS = {"post": "Post", "page": "Page"}
 """What search results call each kind of post."""
 
 
-def render_site(archive: Archive, env, settings: Settings) -> list[tuple[str, Output]]:
+def render_site(archive: Archive, env, settings: Settings, reuse: Reuse = make_anew) -> list[tuple[str, Output]]:
     """Every generated page and file of one build, as (`src_uri`, output) in the order
-    rendered; two may claim one path (`outputs.check_outputs` decides)."""
-    render = renderer(env, settings)
+    rendered; two may claim one path (`outputs.check_outputs` decides). `reuse` gives back
+    what an earlier build made from the same inputs with the same `settings` and templates."""
+    render = renderer(env, settings, reuse)
     organizations = frozenset(t.title for t in archive.terms if t.kind == "partners")
-    feeds = render_feeds(archive, settings.site_url, settings.site_name)
+    targets = link_targets(archive, reuse)
+    feeds = render_feeds(archive, settings.site_url, settings.site_name, reuse)
     print_links = render(
         "print-links.css.html", PRINT_LINKS_CSS, prefix=json.dumps(settings.site_url, ensure_ascii=False)
     )
     return [
-        *render_posts(archive, render, settings, organizations),
+        *render_posts(archive, render, settings, organizations, targets, reuse),
         *render_blog(archive, render, settings),
-        *render_case_studies(archive, render, settings, organizations),
+        *render_case_studies(archive, render, settings, organizations, targets, reuse),
         (HOME, render_home(archive, render, settings)),
-        *render_terms(archive, render, settings),
+        *render_terms(archive, render, settings, reuse),
         *render_redirects(archive, render),
         *((path, Output(text)) for path, text in feeds.items()),
         (PRINT_LINKS_CSS, Output(print_links)),
     ]
 
 
-def render_posts(archive: Archive, render: Render, settings: Settings, organizations) -> list[tuple[str, Output]]:
+def render_posts(
+    archive: Archive, render: Render, settings: Settings, organizations, targets: LinkTargets, reuse: Reuse = make_anew
+) -> list[tuple[str, Output]]:
     """Each post's page (legacy pages in the navigation, drafts for `mkdocs serve` only), and
     its citation downloads. Posts are cited more briefly than case studies: downloads and
     tags, no CSL formatting, which costs milliseconds per entry (README: "Citing, printing
-    and PDFs")."""
+    and PDFs"). A post's outputs are made again only when the post, its line numbers, its
+    neighbours, terms or related entries, the partners' names or the link targets changed."""
     outputs = []
     newer_older = _pagers(archive.posts)
-    targets = link_targets(archive)
+    shared = fingerprint(sorted(organizations), targets)
     for post in archive.posts + archive.pages + archive.drafts:
-        cite = None
-        if post.kind == "post":
-            cite, files = citation(post, citation_record(post, settings, organizations))
-            outputs += files.items()
         terms = _terms_of(archive, post.src_uri)
-        text = render(
-            "post.md",
-            post.src_uri,
-            post=post,
-            body=link_sources(post.body, post.source, post.src_uri, targets),
-            meta=entry_meta(post, organizations, settings, cite, _image_url(post, targets, settings))
-            | {"search": search_record(ENTRY_KINDS[post.kind], post.date, terms)},
-            cite=cite,
-            pager=newer_older.get(post.source),
-            terms=terms,
-            related=_related(archive, post.src_uri),
-        )
-        place = DRAFT if post.draft else UNLISTED if post.kind == "post" else NAV
-        outputs.append((post.src_uri, Output(text, place, post.source, post.lines.get("slug"))))
-        for file in post.files:
-            copy = str(settings.root / file)
-            outputs.append((targets.files[file], Output("", DRAFT if post.draft else FILE, file, copy=copy)))
+        pager, related = newer_older.get(post.source), _related(archive, post.src_uri)
+        key = ("post", post, tuple(sorted(post.lines.items())), pager, frozen(terms), tuple(related), shared)
+
+        def make(post=post, terms=terms, pager=pager, related=related) -> tuple[tuple[str, Output], ...]:
+            return tuple(render_post(post, render, settings, organizations, targets, terms, pager, related))
+
+        outputs += reuse(key, make)
+    return outputs
+
+
+def render_post(
+    post: Post, render: Render, settings: Settings, organizations, targets: LinkTargets, terms, pager, related
+) -> list[tuple[str, Output]]:
+    """One post's page, its citation downloads and the files beside it."""
+    outputs = []
+    cite = None
+    if post.kind == "post":
+        cite, files = citation(post, citation_record(post, settings, organizations))
+        outputs += files.items()
+    text = render(
+        "post.md",
+        post.src_uri,
+        post=post,
+        body=link_sources(post.body, post.source, post.src_uri, targets),
+        meta=entry_meta(post, organizations, settings, cite, _image_url(post, targets, settings))
+        | {"search": search_record(ENTRY_KINDS[post.kind], post.date, terms)},
+        cite=cite,
+        pager=pager,
+        terms=terms,
+        related=related,
+    )
+    place = DRAFT if post.draft else UNLISTED if post.kind == "post" else NAV
+    outputs.append((post.src_uri, Output(text, place, post.source, post.lines.get("slug"))))
+    for file in post.files:
+        copy = str(settings.root / file)
+        outputs.append((targets.files[file], Output("", DRAFT if post.draft else FILE, file, copy=copy)))
     return outputs
 
 
 def render_blog(archive: Archive, render: Render, settings: Settings) -> list[tuple[str, Output]]:
     """The blog's index, `posts_per_page` posts a page (the first in the navigation), and a
-    page per year."""
+    page per year; each links to every year, with its number of posts."""
     outputs = []
+    years = [(year, len(year_posts)) for year, year_posts in archive.years]
     size = settings.posts_per_page
     chunks = [archive.posts[start : start + size] for start in range(0, len(archive.posts), size)] or [()]
     for number, page_posts in enumerate(chunks, start=1):
@@ -101,30 +123,46 @@ def render_blog(archive: Archive, render: Render, settings: Settings) -> list[tu
             posts=page_posts,
             number=number,
             pages=pager_window(number, len(chunks)),
-            years=archive.years,
+            years=years,
         )
         outputs.append((src_uri, Output(text, NAV if number == 1 else UNLISTED)))
     for year, year_posts in archive.years:
         src_uri = f"blog/{year}/index.md"
-        text = render("year.md", src_uri, year=year, posts=year_posts, years=archive.years)
+        text = render("year.md", src_uri, year=year, posts=year_posts, years=years)
         outputs.append((src_uri, Output(text, UNLISTED)))
     return outputs
 
 
 def render_case_studies(
-    archive: Archive, render: Render, settings: Settings, organizations
+    archive: Archive, render: Render, settings: Settings, organizations, targets: LinkTargets, reuse: Reuse = make_anew
 ) -> list[tuple[str, Output]]:
-    """Each case study's page with its citation downloads, and their index."""
+    """Each case study's page with its citation downloads, and their index. A case study's
+    outputs are made again only when it, its line numbers, the vocabulary, its related
+    entries, the partners' names or the link targets changed."""
     outputs = []
-    styles = load_styles() if archive.case_studies else {}  # parsed once per build, never per entry
-    targets = link_targets(archive) if archive.case_studies else None
+    styles = {}  # parsed once per build, never per entry, and only when a case study is made
+    shared = fingerprint(sorted(organizations), targets)
     for study in archive.case_studies:
-        cite, files = citation(study, citation_record(study, settings, organizations), styles, with_pdf=True)
-        outputs += files.items()
-        text = render_case_study(study, archive, render, settings, organizations, cite, targets)
-        outputs.append((study.src_uri, Output(text, UNLISTED, study.source, study.lines.get("slug"))))
+        related = _study_related(archive, study)
+        key = ("case study", study, tuple(sorted(study.lines.items())), archive.terms, tuple(related), shared)
+
+        def make(study=study, related=related) -> tuple[tuple[str, Output], ...]:
+            if not styles:
+                styles.update(load_styles())
+            cite, files = citation(study, citation_record(study, settings, organizations), styles, with_pdf=True)
+            text = render_case_study(study, archive, render, settings, organizations, cite, targets, related)
+            return (*files.items(), (study.src_uri, Output(text, UNLISTED, study.source, study.lines.get("slug"))))
+
+        outputs += reuse(key, make)
     index = render("case-studies.md", CASE_STUDIES_INDEX, studies=archive.case_studies)
     return [*outputs, (CASE_STUDIES_INDEX, Output(index, NAV))]
+
+
+def _study_related(archive: Archive, study: CaseStudy) -> list:
+    """The posts a case study names as related, then the entries sharing most terms with it."""
+    posts = {post.slug: post for post in archive.posts + archive.pages}
+    related = [posts[slug] for slug in study.related_posts if slug in posts]
+    return related + [entry for entry in _related(archive, study.src_uri) if entry not in related]
 
 
 def render_case_study(
@@ -135,6 +173,7 @@ def render_case_study(
     organizations: frozenset[str],
     cite: dict | None = None,
     targets: LinkTargets | None = None,
+    related: list | None = None,
 ) -> str:
     """The case study's page: partners, lessons, chapters of sections, figures, source and
     citation; every lesson, partner and model linked to its term page, and each link of its
@@ -150,9 +189,7 @@ def render_case_study(
         text = markdown_text(label or (found.title if found else term_id))
         return f"[{text}]({link(study.src_uri, found.src_uri)})" if found else text
 
-    posts = {post.slug: post for post in archive.posts + archive.pages}
-    related = [posts[slug] for slug in study.related_posts if slug in posts]
-    related += [entry for entry in _related(archive, study.src_uri) if entry not in related]
+    related = _study_related(archive, study) if related is None else related
     return render(
         "case-study.md",
         study.src_uri,

@@ -21,6 +21,7 @@ from ..index import Archive
 from ..model import CaseStudy, Post, Problem
 from ..text import blank_code
 from ..urls import link, src_uri_to_url
+from .reuse import Reuse, make_anew
 
 SOURCE_LINK = re.compile(r"\]\((?P<lead>[ \t]*)(?P<path>[^\s()#?<>:]+\.\w+)(?P<anchor>#[^\s()]*)?(?=[ \t)])")
 """The target of a Markdown link or image that names a file (`x.md`, `x.yml`, `photo.png`), up
@@ -49,11 +50,16 @@ class LinkTargets:
     """The `src_uri` of the copy of each file beside a post (`beside_uri`), by source path."""
 
 
-def link_targets(archive: Archive) -> LinkTargets:
-    """The pages, old addresses and old hosts of the archive's posts and case studies."""
+def link_targets(archive: Archive, reuse: Reuse = make_anew) -> LinkTargets:
+    """The pages, old addresses and old hosts of the archive's posts and case studies, found
+    again only when `reuse` has none for the same posts and case studies."""
     posts = archive.posts + archive.pages + archive.drafts
+    return reuse(("link targets", posts, archive.case_studies), lambda: _link_targets(posts, archive.case_studies))
+
+
+def _link_targets(posts: tuple[Post, ...], studies: tuple[CaseStudy, ...]) -> LinkTargets:
     pages = {entry.source: entry.src_uri for entry in posts}
-    pages |= {study.source: study.src_uri for study in archive.case_studies}
+    pages |= {study.source: study.src_uri for study in studies}
     old_paths, old_hosts = {}, set()
     for post in posts:
         address = urlsplit(post.original_url) if post.original_url else None

@@ -11,6 +11,7 @@ from ..model import Post
 from ..settings import Settings
 from ..text import markdown_text, plain_text
 from ..urls import href, link
+from .reuse import Reuse, frozen, make_anew
 
 TEMPLATES = "fragments/casebook/"
 EXCERPT_LENGTH = 240
@@ -21,8 +22,9 @@ Render = Callable[..., str]
 point of view (its links are relative to it)."""
 
 
-def renderer(env, settings: Settings) -> Render:
-    """A `Render` for one build, through `env`."""
+def renderer(env, settings: Settings, reuse: Reuse = make_anew) -> Render:
+    """A `Render` for one build, through `env`; each text made again only when `reuse` has
+    none for the same template, page and context (the settings and templates the same)."""
     excerpts: dict[tuple[str, int], str] = {}
 
     def excerpt_once(post: Post, limit: int = EXCERPT_LENGTH) -> str:
@@ -34,6 +36,11 @@ def renderer(env, settings: Settings) -> Render:
         return excerpts[key]
 
     def render(template: str, src_uri: str, **context) -> str:
+        if reuse is make_anew:  # no key to make
+            return render_anew(template, src_uri, context)
+        return reuse((template, src_uri, frozen(context)), lambda: render_anew(template, src_uri, context))
+
+    def render_anew(template: str, src_uri: str, context: dict) -> str:
         helpers = {
             "here": src_uri,
             "link": lambda target: link(src_uri, target),

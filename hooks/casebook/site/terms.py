@@ -14,6 +14,7 @@ from ..urls import src_uri_to_url
 from .entries import edit_url, search_record
 from .feeds import feed_paths
 from .outputs import NAV, UNLISTED, Output
+from .reuse import Reuse, make_anew
 from .templates import Render
 
 MATRIX = "matrix.md"
@@ -35,8 +36,11 @@ ORG_KINDS = {
 KIND_TITLES = {"lessons": "Lessons", "partners": "Partners", "models": "Models of collaboration"}
 
 
-def render_terms(archive: Archive, render: Render, settings: Settings) -> list[tuple[str, Output]]:
-    """A page per term, an overview per kind, the matrix, and the open-data JSON files."""
+def render_terms(
+    archive: Archive, render: Render, settings: Settings, reuse: Reuse = make_anew
+) -> list[tuple[str, Output]]:
+    """A page per term, an overview per kind, the matrix, and the open-data JSON files, these
+    made again only when `reuse` has none for the same terms and evidence."""
     terms = archive.term_by_key
     vocabulary_file = source_name(settings.taxonomy_file, settings.root)
     vocabulary = edit_url(settings, vocabulary_file)
@@ -91,11 +95,31 @@ def render_terms(archive: Archive, render: Render, settings: Settings) -> list[t
         ],
     )
     outputs.append((MATRIX, Output(text, NAV)))
-    export = {kind: [_term_record(t, archive) for t in archive.terms if t.kind == kind] for kind in KINDS}
-    outputs.append(("api/terms.json", Output(_json(export))))
+    return outputs + _exports(archive, reuse)
+
+
+def _exports(archive: Archive, reuse: Reuse) -> list[tuple[str, Output]]:
+    """The open-data JSON files: every term with its entries, all together and by kind. Each
+    term's record is written as JSON on its own, made again only when `reuse` has none for
+    the term and its evidence, and the files join the records as `json.dumps` would (with
+    `indent=1`, a value's lines are the same inside a list, one level deeper)."""
+    records = {kind: [] for kind in KINDS}
+    for term in archive.terms:
+        key = ("export", term, archive.evidence.get(term.key, ()))
+        records[term.kind].append(reuse(key, lambda term=term: _json(_term_record(term, archive)).rstrip("\n")))
+    kinds = [f' "{kind}": ' + _json_list(records[kind], " ") for kind in KINDS]
+    outputs = [("api/terms.json", Output("{\n" + ",\n".join(kinds) + "\n}\n"))]
     for kind in KINDS:
-        outputs.append((f"api/{kind}.json", Output(_json(export[kind]))))
+        outputs.append((f"api/{kind}.json", Output(_json_list(records[kind], "") + "\n")))
     return outputs
+
+
+def _json_list(items: list[str], indent: str) -> str:
+    """The JSON list of `items` (each a value as `_json` writes it) at the depth of `indent`."""
+    if not items:
+        return "[]"
+    lines = ",\n".join(indent + " " + item.replace("\n", "\n" + indent + " ") for item in items)
+    return "[\n" + lines + "\n" + indent + "]"
 
 
 def _matrix(archive: Archive, rows: str, columns: str, title: str) -> dict:
