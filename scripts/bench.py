@@ -677,6 +677,10 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
+def _size_name(size: int) -> str:
+    return "the archive" if size == ARCHIVE else f"{size} posts"
+
+
 def measure_size(
     size: int, corpus: list[Post], seeds: list[Post], terms: tuple[Term, ...], workdir: Path, runs: int, edit: bool
 ) -> dict:
@@ -702,7 +706,8 @@ def measure_size(
             run = run_build(engine, logs / f"{engine.name}-{size}.log")
             results[engine.name].append(run)
             progress(
-                f"{size} posts, run {number}/{runs}: {engine.name} {run.seconds:.1f} s, {run.peak_rss / MIB:.0f} MiB"
+                f"{_size_name(size)}, run {number}/{runs}: {engine.name} {run.seconds:.1f} s,"
+                f" {run.peak_rss / MIB:.0f} MiB"
             )
     hook_runs = [time_hooks(ours.root / "mkdocs.yml") for _ in range(runs)]
     redirects = hook_runs[0][1]
@@ -729,9 +734,9 @@ def measure_size(
             "warnings": runs_of[0].warnings,
             "runs": [asdict(run) for run in runs_of],
         }
-    progress(f"{size} posts: search")
+    progress(f"{_size_name(size)}: search")
     figures["search"] = measure_search(ours, figures["engines"], runs, logs / f"pagefind-{size}.log")
-    progress(f"{size} posts: a build in process" + (", then the edit loop" if edit else ""))
+    progress(f"{_size_name(size)}: a build in process" + (", then the edit loop" if edit else ""))
     archive = published_posts(seeds)
     edited = ours.root / archive[len(archive) // 2].source if edit else None
     figures["in_process"] = time_in_process(ours.root / "mkdocs.yml", edited)
