@@ -11,7 +11,8 @@ import pytest
 from browser import CHROMIUM, serve
 from conftest import build_strict, search_records
 
-pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: make setup")
+playwright = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: make setup")
+
 if not Path(CHROMIUM).is_file():
     pytest.skip(
         f"browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium", allow_module_level=True
@@ -68,13 +69,23 @@ on a busy two-core machine takes seconds; a search that never answers still fail
 
 
 def search(page, base_url, query, url=""):
-    """Open the search with `/` on a page and type `query`; wait for the answer."""
+    """Open the search with `/` on a page and type `query`; wait for the answer. A search that
+    does not answer fails with what the page said and what went wrong on the way."""
+    trouble = []
+    page.on("console", lambda message: message.type == "error" and trouble.append(message.text))
+    page.on("pageerror", lambda error: trouble.append(str(error)))
+    page.on("response", lambda response: response.status >= 400 and trouble.append(f"{response.status} {response.url}"))
+    page.on("requestfailed", lambda request: trouble.append(f"{request.failure} {request.url}"))
     page.goto(base_url + url)
     page.keyboard.press("/")
     page.keyboard.type(query)
-    page.wait_for_function(
-        "q => document.querySelector('#casebook-search-status').textContent.includes(q)", arg=query, timeout=SLOW
-    )
+    try:
+        page.wait_for_function(
+            "q => document.querySelector('#casebook-search-status').textContent.includes(q)", arg=query, timeout=SLOW
+        )
+    except playwright.TimeoutError:
+        status = page.locator("#casebook-search-status").text_content()
+        pytest.fail(f"no answer to {query!r} in {SLOW / 1000:.0f} s; status {status!r}; on the way: {trouble}")
 
 
 def result_links(page) -> list[str]:
